@@ -1,0 +1,105 @@
+//! The command line: clap's argument types, turned into the library's option structs, and the
+//! one place where results and errors are printed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::pipeline::{self, BuildOptions};
+
+#[derive(Debug, Parser)]
+#[command(name = "quire", version, about = "Build documentation sites from markdown, fast.")]
+pub struct Cli {
+    /// The site folder, holding site.yaml and content/.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail (every warning, each file written).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ unless configured otherwise).
+    Build(BuildArgs),
+    /// Create a new site in DIR that builds as it is.
+    Init {
+        /// Folder to create (must not exist, or be empty).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Publish under this URL instead of site.yaml's base_url (for previews).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Write the site to this folder instead of site.yaml's output_dir.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl BuildArgs {
+    fn options(&self, root: PathBuf) -> BuildOptions {
+        BuildOptions {
+            root,
+            drafts: self.drafts,
+            base_url: self.base_url.clone(),
+            output: self.output.clone(),
+            strict: self.strict,
+        }
+    }
+}
+
+/// Runs a parsed command line; prints the outcome once and returns the exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match &cli.command {
+        Command::Build(args) => pipeline::build(&args.options(cli.root.clone())).map(|report| {
+            if !cli.quiet {
+                for w in &report.warnings {
+                    eprintln!("{w}\n");
+                }
+                println!(
+                    "Built {} page{}, {} section{} in {} ms -> {}/",
+                    report.page_count,
+                    plural(report.page_count),
+                    report.section_count,
+                    plural(report.section_count),
+                    report.elapsed.as_millis(),
+                    report.output_dir.display(),
+                );
+                if cli.verbose {
+                    println!("{} files written", report.file_count);
+                }
+            }
+        }),
+        Command::Init { dir } => crate::init::create(dir).map(|()| {
+            if !cli.quiet {
+                println!("Created a new site in {0}. Build it with: quire build --root {0}", dir.display());
+            }
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

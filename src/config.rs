@@ -1,0 +1,267 @@
+//! site.yaml: what the author may configure, parsed without I/O so it can be tested on strings,
+//! with unknown keys rejected by name, line and nearest valid key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "output_dir",
+    "extra",
+];
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Where the site is published; may carry a sub-path (`https://example.org/help/`).
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// BCP 47 language tag of the content, e.g. `zh-CN`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
+    /// Free-form values handed to templates as `config.extra`.
+    #[serde(default)]
+    pub extra: BTreeMap<String, yaml::Value>,
+}
+
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output_dir() -> PathBuf {
+    PathBuf::from("public")
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: String::new(),
+            description: String::new(),
+            base_url: default_base_url(),
+            language: default_language(),
+            theme: default_theme(),
+            output_dir: default_output_dir(),
+            extra: Default::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses site.yaml text; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let meaningful = text
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---");
+        if !meaningful {
+            return Err(Diagnostic::error(path, "site.yaml is empty")
+                .help("write at least `title: My site` in it, or delete it to use the defaults")
+                .into());
+        }
+        let mut config: Config = yaml::from_str(text).map_err(|e| config_error(e, text, path))?;
+        config.base_url = normalize_base_url(&config.base_url);
+        if config.language.trim().is_empty() || !is_language_tag(&config.language) {
+            let line = key_line(text, "language");
+            let mut d = Diagnostic::error(
+                path,
+                format!("`{}` is not a language tag", config.language),
+            )
+            .help("use a BCP 47 tag such as `en`, `zh-CN` or `pt-BR`");
+            if let Some(line) = line {
+                d = d.at_line(line).with_source(text);
+            }
+            return Err(d.into());
+        }
+        Ok(config)
+    }
+
+    /// Reads `site.yaml` in `root`; a site without one builds with the defaults.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        if !path.exists() {
+            let title = root
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_default();
+            return Ok(Config {
+                title,
+                ..Config::default()
+            });
+        }
+        let text = crate::error::read_text(&path, Path::new(CONFIG_FILE))?;
+        Config::parse(&text, Path::new(CONFIG_FILE))
+    }
+
+    /// The path part of base_url, always with leading and trailing slash: `/help/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = match self.base_url.find("://") {
+            Some(i) => &self.base_url[i + 3..],
+            None => return self.base_url.clone(),
+        };
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_owned(),
+            None => "/".into(),
+        }
+    }
+
+    /// An absolute URL for a site-relative path (`faq/a/` -> `https://example.org/help/faq/a/`).
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_url, crate::url::encode_path(site_path))
+    }
+}
+
+fn normalize_base_url(url: &str) -> String {
+    let url = url.trim();
+    if url.is_empty() {
+        "/".into()
+    } else if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    }
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    tag.split('-').all(|part| {
+        !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// The line where `key:` is written at the top level, for errors the YAML parser cannot place.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+        .map(|i| i + 1)
+}
+
+fn config_error(e: yaml::YamlError, text: &str, path: &Path) -> Error {
+    let mut d = if let Some(key) = unknown_field(&e.message) {
+        let mut d = Diagnostic::error(path, format!("unknown key `{key}` in site.yaml"));
+        d = match closest(key, KEYS) {
+            Some(best) => d.help(format!("did you mean `{best}`?")),
+            None => d.help(format!("valid keys are: {}", KEYS.join(", "))),
+        };
+        d
+    } else if e.message.contains("invalid type") && e.line.is_none_or(|l| l <= 1) {
+        Diagnostic::error(path, "site.yaml must be a map of `key: value` lines")
+            .help("write it as lines such as `title: My site`; see README.md for the keys")
+    } else {
+        Diagnostic::error(path, format!("invalid site.yaml: {}", e.message))
+            .help("check the YAML syntax on this line (indent with spaces, not tabs)")
+    };
+    if let Some(line) = e.line {
+        d = d.at(line, e.column.unwrap_or(1)).with_source(text);
+    }
+    d.into()
+}
+
+/// The field name in serde's "unknown field `x`, expected ..." message.
+pub(crate) fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 2).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("site.yaml"))
+    }
+
+    #[test]
+    fn parses_all_keys() {
+        let c = parse(
+            "title: 帮助\ndescription: d\nbase_url: https://example.org/help\nlanguage: zh-CN\ntheme: t\noutput_dir: out\nextra:\n  a: 1\n",
+        )
+        .unwrap();
+        assert_eq!(c.title, "帮助");
+        assert_eq!(c.base_url, "https://example.org/help/");
+        assert_eq!(c.base_path(), "/help/");
+        assert_eq!(c.output_dir, PathBuf::from("out"));
+        assert!(c.extra.contains_key("a"));
+    }
+
+    #[test]
+    fn unknown_key_names_key_line_and_suggestion() {
+        let err = parse("title: x\ntitel: y\n").unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.message, "unknown key `titel` in site.yaml");
+        assert_eq!(d.line, Some(2));
+        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn empty_and_list_files_are_explained() {
+        assert_eq!(parse("# nothing\n").unwrap_err().diagnostics[0].message, "site.yaml is empty");
+        assert_eq!(
+            parse("- a\n- b\n").unwrap_err().diagnostics[0].message,
+            "site.yaml must be a map of `key: value` lines"
+        );
+    }
+
+    #[test]
+    fn base_path_defaults_to_root() {
+        assert_eq!(parse("title: x\n").unwrap().base_path(), "/");
+        assert_eq!(parse("base_url: https://a.org\n").unwrap().base_path(), "/");
+    }
+
+    #[test]
+    fn bad_language_is_rejected_with_line() {
+        let err = parse("title: x\nlanguage: zh CN\n").unwrap_err();
+        assert_eq!(err.diagnostics[0].line, Some(2));
+    }
+}

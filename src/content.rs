@@ -1,0 +1,562 @@
+//! Loads `content/` into a Site: sections (folders) and pages (markdown files) with their front
+//! matter and URLs, plus the assets beside them. Nothing is rendered here.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::config::{closest, unknown_field};
+use crate::date::Date;
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::url::slugify;
+use crate::yaml;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Front matter keys, for suggestions when one is misspelled.
+const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "draft",
+    "slug",
+    "template",
+    "tags",
+    "sort_by",
+    "extra",
+];
+
+/// What an author may write between the `---` lines.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Sections only: how their pages are ordered (`weight`, `date` or `title`).
+    pub sort_by: Option<SortBy>,
+    #[serde(default)]
+    pub extra: std::collections::BTreeMap<String, yaml::Value>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    #[default]
+    Weight,
+    Date,
+    Title,
+}
+
+/// A markdown file's parts after its front matter is split off and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Path shown to the user, relative to the site root (`content/faq/a.md`).
+    pub source: PathBuf,
+    pub meta: FrontMatter,
+    pub title: String,
+    /// True when the title was taken from the body's first `#` heading, which then is not repeated.
+    pub title_from_heading: bool,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    /// The markdown after the front matter, with `\n` line endings.
+    pub body: String,
+    /// 1-based line of the file on which `body` starts.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub doc: Document,
+    /// Site path, e.g. `faq/withdrawal-failed/`.
+    pub path: String,
+    pub section: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Its `_index.md`, or `None` for a folder without one.
+    pub doc: Document,
+    pub has_index_file: bool,
+    /// Folder relative to `content/` (empty for the root section).
+    pub dir: PathBuf,
+    pub path: String,
+    pub parent: Option<usize>,
+    /// Indexes into `Site::pages`, in the section's sort order.
+    pub pages: Vec<usize>,
+    /// Indexes into `Site::sections`, by weight then title.
+    pub subsections: Vec<usize>,
+}
+
+/// A non-markdown file under `content/`, published at the same relative place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub file: PathBuf,
+    /// Site path of the file, e.g. `faq/screenshot.png`.
+    pub path: String,
+}
+
+/// Everything under `content/`, loaded and checked. Section 0 is the home page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    /// Source file (relative to the site root, e.g. `content/faq/a.md`) -> site path.
+    pub paths_by_source: HashMap<PathBuf, String>,
+    /// Files that were skipped with a reason (symlinks leaving the site, ...).
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+}
+
+/// Files an editor leaves behind while saving; never content.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with(".#")
+}
+
+struct Found {
+    file: PathBuf,
+    rel: PathBuf,
+}
+
+/// Walks `root/content` and builds the Site.
+pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        return Err(Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
+            .help("put your markdown files in content/, or run `quire init DIR` to start a site")
+            .into());
+    }
+    let root_real = root.canonicalize().map_err(|e| Error::io(root, &e, "open the site folder"))?;
+    let mut diags = Diagnostics::default();
+    let mut markdown = Vec::new();
+    let mut dirs = vec![PathBuf::new()];
+    let mut assets = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| shown(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+                let message = if e.loop_ancestor().is_some() {
+                    "this symbolic link points to a folder that contains it (a loop)".to_owned()
+                } else {
+                    match e.io_error() {
+                        Some(io) => format!("could not read: {}", crate::error::io_reason(io)),
+                        None => e.to_string(),
+                    }
+                };
+                diags.push(Diagnostic::error(path, message).help("remove or fix the link, or make the file readable"));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&content).expect("walkdir stays below its root").to_path_buf();
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&root_real) => {}
+                _ => {
+                    diags.push(
+                        Diagnostic::warning(shown(root, entry.path()), "skipped: this symbolic link points outside the site folder")
+                            .help("copy the file into the site instead; quire never publishes files from outside the site"),
+                    );
+                    continue;
+                }
+            }
+        }
+        if entry.file_type().is_dir() {
+            dirs.push(rel);
+        } else if rel.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")) {
+            markdown.push(Found { file: entry.path().to_path_buf(), rel });
+        } else {
+            assets.push(Asset {
+                path: asset_site_path(&rel),
+                file: entry.path().to_path_buf(),
+            });
+        }
+    }
+
+    let parsed: Vec<(Found, Result<Document>)> = markdown
+        .into_par_iter()
+        .map(|f| {
+            let source = Path::new(CONTENT_DIR).join(&f.rel);
+            let doc = crate::error::read_text(&f.file, &source).and_then(|text| parse_document(&text, &source));
+            (f, doc)
+        })
+        .collect();
+
+    let mut site = Site {
+        sections: Vec::new(),
+        pages: Vec::new(),
+        assets,
+        paths_by_source: HashMap::new(),
+        warnings: Vec::new(),
+    };
+    let mut section_of_dir: HashMap<PathBuf, usize> = HashMap::new();
+    let mut index_docs: HashMap<PathBuf, Vec<Document>> = HashMap::new();
+    let mut page_docs = Vec::new();
+    for (found, doc) in parsed {
+        let doc = match doc {
+            Ok(d) => d,
+            Err(e) => {
+                diags.extend(e.diagnostics);
+                continue;
+            }
+        };
+        if doc.meta.draft && !options.drafts {
+            continue;
+        }
+        let name = found.rel.file_name().unwrap_or_default().to_string_lossy().to_lowercase();
+        let dir = found.rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        if is_index_file(&name) {
+            index_docs.entry(dir).or_default().push(doc);
+        } else {
+            page_docs.push((dir, found.rel, doc));
+        }
+    }
+
+    // Sections: every folder; parents come before children because the walk is depth-first.
+    for dir in dirs {
+        let mut docs = index_docs.remove(&dir).unwrap_or_default();
+        // `_index.md` wins over README.md/index.md only if it is alone; two are a conflict.
+        docs.sort_by_key(|d| !d.source.ends_with("_index.md"));
+        if docs.len() > 1 {
+            diags.push(claim_conflict(&docs[0].source, &docs[1].source, &section_site_path(&dir, None)));
+        }
+        let parent = dir.parent().and_then(|p| section_of_dir.get(p).copied());
+        if dir != Path::new("") && parent.is_none() {
+            continue; // inside a draft or skipped folder
+        }
+        let has_index_file = !docs.is_empty();
+        let doc = match docs.into_iter().next() {
+            Some(d) => d,
+            None => implicit_section_doc(&dir),
+        };
+        if doc.meta.draft && !options.drafts {
+            continue;
+        }
+        let path = section_site_path(&dir, doc.meta.slug.as_deref());
+        let path = match parent {
+            Some(p) => format!("{}{}", site.sections[p].path, last_segment(&path)),
+            None => path,
+        };
+        let index = site.sections.len();
+        section_of_dir.insert(dir.clone(), index);
+        if has_index_file {
+            site.paths_by_source.insert(doc.source.clone(), path.clone());
+        }
+        site.sections.push(Section {
+            doc,
+            has_index_file,
+            dir,
+            path,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+        if let Some(p) = parent {
+            site.sections[p].subsections.push(index);
+        }
+    }
+    if site.sections.is_empty() {
+        return Err(Error::new(diags.list));
+    }
+
+    for (dir, rel, doc) in page_docs {
+        let Some(&section) = section_of_dir.get(&dir) else {
+            continue;
+        };
+        let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+        let slug = match doc.meta.slug.as_deref() {
+            Some(s) => slugify(s),
+            None => slugify(&stem),
+        };
+        if slug.is_empty() {
+            diags.push(
+                Diagnostic::error(&doc.source, "this page's name gives an empty URL")
+                    .help("rename the file, or set `slug:` in its front matter"),
+            );
+            continue;
+        }
+        let path = format!("{}{slug}/", site.sections[section].path);
+        site.paths_by_source.insert(doc.source.clone(), path.clone());
+        let index = site.pages.len();
+        site.sections[section].pages.push(index);
+        site.pages.push(Page { doc, path, section });
+    }
+
+    check_unique_paths(&site, &mut diags);
+    sort_site(&mut site);
+    site.warnings = diags.list.iter().filter(|d| !d.is_error()).cloned().collect();
+    if diags.has_errors() {
+        return Err(Error::new(diags.list));
+    }
+    Ok(site)
+}
+
+fn is_index_file(lower_name: &str) -> bool {
+    matches!(lower_name, "_index.md" | "index.md" | "readme.md")
+}
+
+fn shown(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn last_segment(path: &str) -> String {
+    match path.trim_end_matches('/').rsplit('/').next() {
+        Some(s) if !s.is_empty() => format!("{s}/"),
+        _ => String::new(),
+    }
+}
+
+fn section_site_path(dir: &Path, slug: Option<&str>) -> String {
+    let mut path = String::new();
+    let count = dir.components().count();
+    for (i, part) in dir.components().enumerate() {
+        let name = part.as_os_str().to_string_lossy();
+        let seg = match slug {
+            Some(s) if i + 1 == count => slugify(s),
+            _ => slugify(&name),
+        };
+        path.push_str(&seg);
+        path.push('/');
+    }
+    path
+}
+
+fn asset_site_path(rel: &Path) -> String {
+    let dir = rel.parent().unwrap_or(Path::new(""));
+    let mut path = section_site_path(dir, None);
+    path.push_str(&rel.file_name().unwrap_or_default().to_string_lossy());
+    path
+}
+
+fn implicit_section_doc(dir: &Path) -> Document {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Document {
+        source: Path::new(CONTENT_DIR).join(dir),
+        meta: FrontMatter::default(),
+        title: name,
+        title_from_heading: false,
+        date: None,
+        updated: None,
+        body: String::new(),
+        body_line: 1,
+    }
+}
+
+fn claim_conflict(a: &Path, b: &Path, path: &str) -> Diagnostic {
+    Diagnostic::error(
+        b,
+        format!("two files claim the URL /{path}: {} and {}", a.display(), b.display()),
+    )
+    .help("rename one of them or give it a different `slug:` in its front matter")
+}
+
+fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
+    let mut owners: HashMap<&str, &Path> = HashMap::new();
+    let sections = site.sections.iter().map(|s| (s.path.as_str(), s.doc.source.as_path()));
+    let pages = site.pages.iter().map(|p| (p.path.as_str(), p.doc.source.as_path()));
+    for (path, source) in sections.chain(pages) {
+        if let Some(first) = owners.insert(path, source) {
+            diags.push(claim_conflict(first, source, path));
+        }
+    }
+}
+
+fn sort_site(site: &mut Site) {
+    let Site { sections, pages, .. } = site;
+    for i in 0..sections.len() {
+        let sort_by = sections[i].doc.meta.sort_by.unwrap_or_default();
+        let mut list = std::mem::take(&mut sections[i].pages);
+        list.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a].doc, &pages[b].doc);
+            let by_title = || a.title.cmp(&b.title).then_with(|| a.source.cmp(&b.source));
+            match sort_by {
+                SortBy::Weight => a.meta.weight.unwrap_or(i64::MAX).cmp(&b.meta.weight.unwrap_or(i64::MAX)).then_with(by_title),
+                SortBy::Date => b.date.cmp(&a.date).then_with(by_title),
+                SortBy::Title => by_title(),
+            }
+        });
+        sections[i].pages = list;
+        let mut subs = std::mem::take(&mut sections[i].subsections);
+        subs.sort_by(|&a, &b| {
+            let (a, b) = (&sections[a].doc, &sections[b].doc);
+            a.meta.weight.unwrap_or(i64::MAX).cmp(&b.meta.weight.unwrap_or(i64::MAX)).then_with(|| a.title.cmp(&b.title))
+        });
+        sections[i].subsections = subs;
+    }
+}
+
+/// Splits and checks front matter; `source` names the file in errors.
+pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
+    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() };
+    let (front, body, body_line) = split_front_matter(&text, source)?;
+    let meta: FrontMatter = match front {
+        Some(yaml_text) if !yaml_text.trim().is_empty() => {
+            yaml::from_str(yaml_text).map_err(|e| front_matter_error(e, &text, source))?
+        }
+        _ => FrontMatter::default(),
+    };
+    let date = parse_date_field(&meta.date, "date", &text, source)?;
+    let updated = parse_date_field(&meta.updated, "updated", &text, source)?;
+    let (title, title_from_heading) = match &meta.title {
+        Some(t) => (t.clone(), false),
+        None => match first_heading(body) {
+            Some(h) => (h, true),
+            None => (
+                source.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
+                false,
+            ),
+        },
+    };
+    Ok(Document {
+        source: source.to_path_buf(),
+        title,
+        title_from_heading,
+        date,
+        updated,
+        body: body.to_owned(),
+        body_line,
+        meta,
+    })
+}
+
+/// Returns (front matter text, body, body's first line number).
+fn split_front_matter<'a>(text: &'a str, source: &Path) -> Result<(Option<&'a str>, &'a str, usize)> {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return Ok((None, text, 1));
+    };
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let body = &rest[offset + line.len()..];
+            return Ok((Some(&rest[..offset]), body, i + 3));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(source, "the front matter that opens on line 1 is never closed")
+        .at(1, 1)
+        .with_source(text)
+        .help("add a line with only `---` after the last front matter line")
+        .into())
+}
+
+fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
+    let mut d = match unknown_field(&e.message) {
+        Some(key) => {
+            let d = Diagnostic::error(source, format!("unknown front matter key `{key}`"));
+            match closest(key, FRONT_MATTER_KEYS) {
+                Some(best) => d.help(format!("did you mean `{best}`? Custom values go under `extra:`")),
+                None => d.help("put custom values under `extra:`"),
+            }
+        }
+        None => Diagnostic::error(source, format!("invalid front matter: {}", e.message))
+            .help("check the YAML on this line: indent with spaces, quote text that contains `: `"),
+    };
+    // The YAML text starts on line 2 of the file, after the opening `---`.
+    d = d.at(e.line.map_or(2, |l| l + 1), e.column.unwrap_or(1)).with_source(text);
+    d.into()
+}
+
+fn parse_date_field(value: &Option<String>, key: &str, text: &str, source: &Path) -> Result<Option<Date>> {
+    let Some(value) = value else { return Ok(None) };
+    match Date::parse(value) {
+        Some(d) => Ok(Some(d)),
+        None => {
+            let line = text
+                .lines()
+                .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+                .map_or(1, |i| i + 1);
+            Err(Diagnostic::error(source, format!("`{key}: {value}` is not a date"))
+                .at(line, 1)
+                .with_source(text)
+                .help("write dates as YYYY-MM-DD, optionally with a time: 2026-11-24 or 2026-11-24T08:30:00+08:00")
+                .into())
+        }
+    }
+}
+
+/// Text of the first ATX heading before any other content, used as a title fallback.
+fn first_heading(body: &str) -> Option<String> {
+    let line = body.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("<!--"))?;
+    let text = line.strip_prefix("# ")?;
+    let text = text.trim().trim_end_matches('#').trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Result<Document> {
+        parse_document(text, Path::new("content/a.md"))
+    }
+
+    #[test]
+    fn splits_front_matter_and_counts_body_line() {
+        let d = doc("---\ntitle: 你好\nweight: 3\n---\nbody\n").unwrap();
+        assert_eq!(d.title, "你好");
+        assert_eq!(d.meta.weight, Some(3));
+        assert_eq!(d.body, "body\n");
+        assert_eq!(d.body_line, 5);
+    }
+
+    #[test]
+    fn crlf_and_no_front_matter_build() {
+        let d = doc("---\r\ntitle: x\r\n---\r\nbody\r\n").unwrap();
+        assert_eq!(d.body, "body\n");
+        let d = doc("# Heading title\n\ntext").unwrap();
+        assert_eq!(d.title, "Heading title");
+        assert!(d.title_from_heading);
+        assert_eq!(doc("plain").unwrap().title, "a");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_on_line_one() {
+        let e = doc("---\ntitle: x\nbody\n").unwrap_err();
+        assert_eq!(e.diagnostics[0].message, "the front matter that opens on line 1 is never closed");
+        assert_eq!(e.diagnostics[0].line, Some(1));
+    }
+
+    #[test]
+    fn yaml_errors_point_at_the_file_line() {
+        let e = doc("---\ntitle: x\nweight: heavy\n---\n").unwrap_err();
+        assert_eq!(e.diagnostics[0].line, Some(3));
+        assert!(e.diagnostics[0].message.contains("invalid type"), "{}", e.diagnostics[0].message);
+        let e = doc("---\ntitle: x\ntitel: y\n---\n").unwrap_err();
+        assert_eq!(e.diagnostics[0].message, "unknown front matter key `titel`");
+        assert_eq!(e.diagnostics[0].line, Some(3));
+        let e = doc("---\ndate: 2026-02-30\n---\n").unwrap_err();
+        assert_eq!(e.diagnostics[0].message, "`date: 2026-02-30` is not a date");
+        assert_eq!(e.diagnostics[0].line, Some(2));
+    }
+}

@@ -1,0 +1,66 @@
+//! The machine-readable files a published site needs beside its pages: sitemap.xml,
+//! robots.txt and an Atom feed of dated pages.
+
+use crate::config::Config;
+use crate::content::Site;
+use crate::markdown::escape_html;
+
+/// How many entries the Atom feed keeps, newest first.
+const FEED_LIMIT: usize = 50;
+
+pub fn sitemap(config: &Config, site: &Site) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let sections = site.sections.iter().map(|s| (&s.path, s.doc.updated.or(s.doc.date)));
+    let pages = site.pages.iter().map(|p| (&p.path, p.doc.updated.or(p.doc.date)));
+    for (path, date) in sections.chain(pages) {
+        xml.push_str("  <url>\n    <loc>");
+        xml.push_str(&escape_html(&config.permalink(path)));
+        xml.push_str("</loc>\n");
+        if let Some(d) = date {
+            xml.push_str(&format!("    <lastmod>{}</lastmod>\n", d.ymd()));
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(config: &Config) -> String {
+    format!("User-agent: *\nAllow: /\nSitemap: {}\n", config.permalink("sitemap.xml"))
+}
+
+/// Atom feed of the pages that have a date, newest first; `summaries[i]` belongs to page i.
+pub fn atom(config: &Config, site: &Site, summaries: &[&str]) -> String {
+    let mut dated: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].doc.date.is_some()).collect();
+    dated.sort_by(|&a, &b| site.pages[b].doc.date.cmp(&site.pages[a].doc.date).then(a.cmp(&b)));
+    dated.truncate(FEED_LIMIT);
+    let updated = dated
+        .iter()
+        .filter_map(|&i| site.pages[i].doc.updated.or(site.pages[i].doc.date))
+        .max()
+        .map(|d| d.rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>quire</generator>\n",
+        escape_html(&config.language),
+        escape_html(&config.title),
+        escape_html(&config.description),
+        escape_html(&config.permalink("atom.xml")),
+        escape_html(&config.base_url),
+        escape_html(&config.base_url),
+    );
+    for i in dated {
+        let page = &site.pages[i];
+        let link = escape_html(&config.permalink(&page.path));
+        let date = page.doc.date.expect("filtered on date");
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>\n    <id>{link}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            escape_html(&page.doc.title),
+            date.rfc3339(),
+            page.doc.updated.unwrap_or(date).rfc3339(),
+            escape_html(page.doc.meta.description.as_deref().unwrap_or(summaries[i])),
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}

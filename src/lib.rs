@@ -1,0 +1,17 @@
+//! quire: a static documentation site generator. `main.rs` only parses arguments; everything
+//! else lives here, one module per pipeline stage (see README.md, "Architecture").
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod error;
+pub mod feeds;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod templates;
+pub mod theme;
+pub mod url;
+mod yaml;

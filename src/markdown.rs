@@ -1,0 +1,529 @@
+//! Markdown to HTML in one pass: the page body, its heading ids (GitHub's anchors), table of
+//! contents, summary, plain text per heading for search, reading time, and every internal link
+//! resolved to its target's URL and recorded so the pipeline can check it exists.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::{CONTENT_DIR, Document};
+use crate::error::Diagnostic;
+use crate::url::{decode_path, root_prefix, slugify};
+
+/// One entry of a page's table of contents; `children` are the headings nested under it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// The text under one heading (or before the first one, with an empty id), for search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSection {
+    pub heading: String,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link inside the site, to be checked once every page's headings are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// Site path of the target (`faq/a/`, `img/x.png`); empty with a fragment means this page.
+    pub target: String,
+    pub fragment: Option<String>,
+    /// What the author wrote, for the error message.
+    pub written: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id on the page, in order.
+    pub heading_ids: Vec<String>,
+    pub summary: String,
+    pub sections: Vec<TextSection>,
+    pub links: Vec<InternalLink>,
+    pub word_count: usize,
+    /// Minutes, at least 1.
+    pub reading_time: usize,
+}
+
+/// What a page's links may point to: every markdown source, by its path under the site root.
+pub struct LinkTargets<'a> {
+    pub pages_by_source: &'a HashMap<PathBuf, String>,
+}
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders a page or section body whose URL is `site_path`.
+pub fn render(doc: &Document, site_path: &str, targets: &LinkTargets) -> (Rendered, Vec<Diagnostic>) {
+    let lines = LineIndex::new(&doc.body, doc.body_line);
+    let root = root_prefix(site_path);
+    let mut diags = Vec::new();
+    let mut links = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut headings: Vec<(u8, String, String)> = Vec::new();
+    let mut sections = vec![TextSection {
+        heading: String::new(),
+        id: String::new(),
+        text: String::new(),
+    }];
+    let mut summary_end: Option<usize> = None; // index into `events`
+    let mut first_paragraph: Option<(usize, usize)> = None;
+    let mut paragraph_start = None;
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, usize)> = None;
+    let mut heading_text = String::new();
+    let mut skip_first_h1 = doc.title_from_heading;
+    let mut skipping = false;
+    let mut word_count = 0;
+    let mut cjk_count = 0;
+
+    for (event, range) in Parser::new_ext(&doc.body, options()).into_offset_iter() {
+        if skipping {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                skipping = false;
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                if skip_first_h1 && level == HeadingLevel::H1 && events.is_empty() {
+                    skip_first_h1 = false;
+                    skipping = true;
+                    continue;
+                }
+                skip_first_h1 = false;
+                heading = Some((level, id.map(|s| s.to_string()), classes.iter().map(|c| c.to_string()).collect(), events.len()));
+                heading_text.clear();
+                events.push(Event::Text(CowStr::Borrowed(""))); // replaced by the opening tag below
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let Some((_, explicit_id, classes, open_at)) = heading.take() else { continue };
+                let title = heading_text.trim().to_owned();
+                let base = explicit_id.unwrap_or_else(|| heading_id(&title));
+                let id = unique_id(&base, &mut used_ids);
+                let n = level as u8;
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_html(&classes.join(" ")))
+                };
+                let id_attr = escape_html(&id);
+                events[open_at] = Event::Html(CowStr::from(format!("<h{n} id=\"{id_attr}\"{class_attr}>")));
+                events.push(Event::Html(CowStr::from(format!(
+                    " <a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
+                ))));
+                headings.push((n, id.clone(), title.clone()));
+                sections.push(TextSection {
+                    heading: title,
+                    id,
+                    text: String::new(),
+                });
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                let (words, cjk) = count_words(text);
+                word_count += words;
+                cjk_count += cjk;
+                if heading.is_some() {
+                    heading_text.push_str(text);
+                } else {
+                    sections.last_mut().expect("never empty").text.push_str(text);
+                }
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if heading.is_none() {
+                    sections.last_mut().expect("never empty").text.push(' ');
+                }
+                events.push(event);
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) if html.trim() == MORE_MARKER => {
+                summary_end.get_or_insert(events.len());
+            }
+            Event::Start(Tag::Paragraph) => {
+                paragraph_start = Some(events.len());
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                events.push(event);
+                if let (None, Some(start)) = (first_paragraph, paragraph_start) {
+                    first_paragraph = Some((start, events.len()));
+                }
+                sections.last_mut().expect("never empty").text.push('\n');
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = rewrite_link(&dest_url, doc, &root, targets, &lines, range.start, &mut links, &mut diags);
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = rewrite_link(&dest_url, doc, &root, targets, &lines, range.start, &mut links, &mut diags);
+                events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+            }
+            other => events.push(other),
+        }
+    }
+
+    let summary_events = match (summary_end, first_paragraph) {
+        (Some(end), _) => &events[..end],
+        (None, Some((start, end))) => &events[start..end],
+        (None, None) => &events[..0],
+    };
+    let summary = plain_text(summary_events);
+    let mut html = String::with_capacity(doc.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    for s in &mut sections {
+        s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    sections.retain(|s| !s.text.is_empty() || !s.id.is_empty());
+    let heading_ids = headings.iter().map(|(_, id, _)| id.clone()).collect();
+    // About 200 Latin words or 400 CJK characters a minute.
+    let minutes = (word_count - cjk_count) as f64 / 200.0 + cjk_count as f64 / 400.0;
+    (
+        Rendered {
+            html,
+            toc: nest_toc(headings),
+            heading_ids,
+            summary,
+            sections,
+            links,
+            word_count,
+            reading_time: (minutes.ceil() as usize).max(1),
+        },
+        diags,
+    )
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut out = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// (words, of which CJK characters): each CJK character counts as a word.
+fn count_words(text: &str) -> (usize, usize) {
+    let mut words = 0;
+    let mut cjk = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+            words += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    (words, cjk)
+}
+
+/// Han, Kana and Hangul: scripts written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FA1F)
+}
+
+/// GitHub's anchor for a heading: lower case, spaces to `-`, punctuation dropped, letters and
+/// digits of every script kept.
+pub fn heading_id(title: &str) -> String {
+    let mut id = String::with_capacity(title.len());
+    for c in title.chars() {
+        if c == ' ' || c == '-' {
+            id.push('-');
+        } else if c == '_' || c.is_alphanumeric() || is_mark(c) {
+            id.extend(c.to_lowercase());
+        }
+    }
+    id
+}
+
+fn is_mark(c: char) -> bool {
+    // Combining marks keep scripts such as Devanagari intact, as GitHub's \p{M} does.
+    matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x0DFF | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// GitHub's de-duplication: the second `a` becomes `a-1`, the third `a-2`.
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { "section" } else { base };
+    if used.insert(base.to_owned()) {
+        return base.to_owned();
+    }
+    let mut n = 1;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if used.insert(candidate.clone()) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+fn nest_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    // A stack of open entries; each closes into its parent when a heading at its level or above comes.
+    let mut roots: Vec<TocEntry> = Vec::new();
+    let mut stack: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in headings {
+        while stack.last().is_some_and(|top| top.level >= level) {
+            close_top(&mut stack, &mut roots);
+        }
+        stack.push(TocEntry { level, id, title, children: Vec::new() });
+    }
+    while !stack.is_empty() {
+        close_top(&mut stack, &mut roots);
+    }
+    roots
+}
+
+fn close_top(stack: &mut Vec<TocEntry>, roots: &mut Vec<TocEntry>) {
+    let done = stack.pop().expect("caller checked");
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(done),
+        None => roots.push(done),
+    }
+}
+
+/// Maps byte offsets in a body to 1-based file lines and columns.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts, first_line }
+    }
+
+    fn locate(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.starts[line]..offset].chars().count() + 1;
+        (line + self.first_line, column)
+    }
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with("//")
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+}
+
+/// Resolves an internal link to a URL relative to the page, recording it for the link check.
+#[allow(clippy::too_many_arguments)]
+fn rewrite_link<'e>(
+    dest: &CowStr<'e>,
+    doc: &Document,
+    root: &str,
+    targets: &LinkTargets,
+    lines: &LineIndex,
+    offset: usize,
+    links: &mut Vec<InternalLink>,
+    diags: &mut Vec<Diagnostic>,
+) -> CowStr<'e> {
+    if dest.is_empty() || is_external(dest) {
+        return dest.clone();
+    }
+    let (line, column) = lines.locate(offset);
+    let (path_part, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(decode_path(f).unwrap_or_else(|| f.to_owned()))),
+        None => (dest.as_ref(), None),
+    };
+    let (path_part, query) = match path_part.split_once('?') {
+        Some((p, q)) => (p, format!("?{q}")),
+        None => (path_part, String::new()),
+    };
+    let record = |target: String, links: &mut Vec<InternalLink>| {
+        links.push(InternalLink {
+            target,
+            fragment: fragment.clone(),
+            written: dest.to_string(),
+            line,
+            column,
+        })
+    };
+    let suffix = match &fragment {
+        Some(f) => format!("{query}#{f}"),
+        None => query.clone(),
+    };
+    if path_part.is_empty() {
+        record(String::new(), links);
+        return dest.clone();
+    }
+    let decoded = decode_path(path_part).unwrap_or_else(|| path_part.to_owned());
+    let target = if let Some(site_url) = decoded.strip_prefix('/') {
+        site_url.to_owned()
+    } else {
+        let base = doc.source.parent().unwrap_or(Path::new(CONTENT_DIR));
+        let Some(joined) = normalize(&base.join(&decoded)) else {
+            diags.push(link_error(doc, line, column, dest, "leaves the content folder"));
+            return dest.clone();
+        };
+        let is_markdown = joined.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        if is_markdown {
+            match targets.pages_by_source.get(&joined) {
+                Some(path) => path.clone(),
+                None => {
+                    diags.push(link_error(doc, line, column, dest, "points to a page that does not exist"));
+                    return dest.clone();
+                }
+            }
+        } else {
+            let Ok(rel) = joined.strip_prefix(CONTENT_DIR) else {
+                diags.push(link_error(doc, line, column, dest, "leaves the content folder"));
+                return dest.clone();
+            };
+            content_site_path(rel, decoded.ends_with('/'))
+        }
+    };
+    record(target.clone(), links);
+    CowStr::from(format!("{root}{target}{suffix}"))
+}
+
+/// The site path of a file or folder under content/, slugged the way content.rs slugs them.
+fn content_site_path(rel: &Path, is_dir: bool) -> String {
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let mut path = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if last && !is_dir {
+            path.push_str(part);
+        } else {
+            path.push_str(&slugify(part));
+            path.push('/');
+        }
+    }
+    path
+}
+
+fn link_error(doc: &Document, line: usize, column: usize, dest: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(&doc.source, format!("the link `{dest}` {what}"))
+        .at(line, column)
+        .help("links to other articles are relative paths to their .md files, e.g. `../faq/withdrawal-failed.md#联系客服`")
+}
+
+/// Resolves `.` and `..` without touching the disk; `None` when it climbs above the start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(p) => out.push(p),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::parse_document;
+
+    fn render_at(source: &str, text: &str, path: &str) -> (Rendered, Vec<Diagnostic>) {
+        let doc = parse_document(text, Path::new(source)).unwrap();
+        let mut pages = HashMap::new();
+        pages.insert(PathBuf::from("content/faq/withdrawal-failed.md"), "faq/withdrawal-failed/".to_owned());
+        pages.insert(PathBuf::from("content/guide/a.md"), "guide/a/".to_owned());
+        render(&doc, path, &LinkTargets { pages_by_source: &pages })
+    }
+
+    #[test]
+    fn heading_ids_match_github() {
+        assert_eq!(heading_id("使用 `Result` 类型".replace('`', "").as_str()), "使用-result-类型");
+        assert_eq!(heading_id("What's new?"), "whats-new");
+        assert_eq!(heading_id("提现失败怎么办？"), "提现失败怎么办");
+        assert_eq!(heading_id("A -- B"), "a----b");
+        let (r, _) = render_at("content/guide/a.md", "## 使用 `Result` 类型\n\n## Dup\n\n## Dup\n", "guide/a/");
+        assert_eq!(r.heading_ids, ["使用-result-类型", "dup", "dup-1"]);
+        assert!(r.html.contains("<h2 id=\"使用-result-类型\">使用 <code>Result</code> 类型 <a class=\"anchor\" href=\"#使用-result-类型\""));
+    }
+
+    #[test]
+    fn md_links_become_relative_urls_and_missing_ones_fail_with_line() {
+        let (r, d) = render_at(
+            "content/guide/a.md",
+            "---\ntitle: a\n---\n\n[见](../faq/withdrawal-failed.md#联系客服)\n\n[坏](../faq/nope.md)\n",
+            "guide/a/",
+        );
+        assert!(r.html.contains("href=\"../../faq/withdrawal-failed/#%E8%81%94%E7%B3%BB%E5%AE%A2%E6%9C%8D\""), "{}", r.html);
+        assert_eq!(r.links[0].target, "faq/withdrawal-failed/");
+        assert_eq!(r.links[0].fragment.as_deref(), Some("联系客服"));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].message, "the link `../faq/nope.md` points to a page that does not exist");
+        assert_eq!((d[0].line, d[0].column), (Some(7), Some(1)));
+    }
+
+    #[test]
+    fn toc_nests_and_summary_stops_at_more() {
+        let (r, _) = render_at("content/guide/a.md", "Intro text.\n\n<!-- more -->\n\n## A\n\n### B\n\n## C\n", "guide/a/");
+        assert_eq!(r.summary, "Intro text.");
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children[0].id, "b");
+        let (r, _) = render_at("content/guide/a.md", "## H\n\nFirst para.\n\nSecond.\n", "guide/a/");
+        assert_eq!(r.summary, "First para.");
+    }
+
+    #[test]
+    fn braces_stay_text_and_sections_hold_plain_text() {
+        let (r, _) = render_at("content/guide/a.md", "Use {{ name }} here.\n\n## 提现\n\n余额不足。\n", "guide/a/");
+        assert!(r.html.contains("{{ name }}"));
+        assert_eq!(r.sections[0].text, "Use {{ name }} here.");
+        assert_eq!((r.sections[1].id.as_str(), r.sections[1].text.as_str()), ("提现", "余额不足。"));
+    }
+
+    #[test]
+    fn reading_time_counts_cjk_characters() {
+        let (r, _) = render_at("content/guide/a.md", &"字".repeat(1200), "guide/a/");
+        assert_eq!(r.reading_time, 3);
+    }
+}

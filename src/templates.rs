@@ -1,0 +1,351 @@
+//! Turns rendered markdown into whole HTML pages with Tera: templates are compiled once per
+//! build, and each page gets a typed context borrowed from the Site (see README, "Templates").
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::config::Config;
+use crate::content::{Document, Site};
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::{Rendered, TocEntry};
+use crate::theme::Theme;
+use crate::url::root_prefix;
+use crate::yaml;
+
+/// Compiled templates plus the values every page shares.
+pub struct Renderer {
+    tera: Tera,
+    shown_paths: HashMap<String, PathBuf>,
+    sources: HashMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    extra: &'a BTreeMap<String, yaml::Value>,
+}
+
+/// A page as other pages list it.
+#[derive(Serialize)]
+struct PageRef<'a> {
+    title: &'a str,
+    description: &'a str,
+    path: &'a str,
+    date: Option<String>,
+    summary: &'a str,
+    reading_time: usize,
+    tags: &'a [String],
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    #[serde(flatten)]
+    list: PageRef<'a>,
+    permalink: String,
+    updated: Option<String>,
+    extra: &'a BTreeMap<String, yaml::Value>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    word_count: usize,
+    prev: Option<PageRef<'a>>,
+    next: Option<PageRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionRef<'a> {
+    title: &'a str,
+    description: &'a str,
+    path: &'a str,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    description: &'a str,
+    path: &'a str,
+    permalink: String,
+    extra: &'a BTreeMap<String, yaml::Value>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    pages: Vec<PageRef<'a>>,
+    subsections: Vec<SectionRef<'a>>,
+}
+
+/// One entry of the site navigation: a section and the sections below it.
+#[derive(Serialize)]
+struct NavItem<'a> {
+    title: &'a str,
+    path: &'a str,
+    children: Vec<NavItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct Crumb<'a> {
+    title: &'a str,
+    path: &'a str,
+}
+
+/// The rendered markdown of every page and section, parallel to `Site::pages` and `Site::sections`.
+pub struct RenderedSite<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub pages: &'a [Rendered],
+    pub sections: &'a [Rendered],
+}
+
+/// Context values shared by every page of one build, converted to Tera values once.
+pub struct Shared {
+    site: Value,
+    nav: Value,
+    strings: Value,
+    /// Per section: its view (with its page list), built once and shared by its pages.
+    sections: Vec<Value>,
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme) -> Result<Renderer> {
+        let mut tera = Tera::new();
+        tera.register_filter("json", json_filter);
+        let shown_paths: HashMap<String, PathBuf> = theme.templates.iter().map(|t| (t.name.clone(), t.shown.clone())).collect();
+        let sources: HashMap<String, String> = theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
+        // Parse one by one first, so a syntax error names its own file.
+        let mut diags = Vec::new();
+        for t in &theme.templates {
+            if let Err(e) = Tera::new().add_raw_template(&t.name, &t.text) {
+                if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. }) && !e.to_string().contains("Unknown") {
+                    diags.push(tera_diagnostic(&e, &shown_paths, &sources));
+                }
+            }
+        }
+        if !diags.is_empty() {
+            return Err(Error::new(diags));
+        }
+        tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+            .map_err(|e| Error::from(tera_diagnostic(&e, &shown_paths, &sources)))?;
+        Ok(Renderer { tera, shown_paths, sources })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    fn render(&self, name: &str, context: &Context) -> std::result::Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources))
+    }
+
+    /// Values every page of this build shares.
+    pub fn shared(&self, data: &RenderedSite, strings: &BTreeMap<String, String>) -> Shared {
+        let config = data.config;
+        let site = Value::from_serializable(&SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            language: &config.language,
+            extra: &config.extra,
+        });
+        let nav = Value::from_serializable(&nav_children(data.site, 0));
+        let sections = (0..data.site.sections.len()).map(|i| Value::from_serializable(&section_view(data, i))).collect();
+        Shared {
+            site,
+            nav,
+            strings: Value::from_serializable(strings),
+            sections,
+        }
+    }
+
+    fn base_context(&self, shared: &Shared, current_path: &str, root: String) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", shared.site.clone());
+        ctx.insert_value("config", shared.site.clone());
+        ctx.insert_value("nav", shared.nav.clone());
+        ctx.insert_value("i18n", shared.strings.clone());
+        ctx.insert("current_path", current_path);
+        ctx.insert("root", &root);
+        ctx
+    }
+
+    /// Renders page `index` with its template.
+    pub fn render_page(&self, data: &RenderedSite, shared: &Shared, index: usize) -> std::result::Result<String, Diagnostic> {
+        let page = &data.site.pages[index];
+        let rendered = &data.pages[index];
+        let section = &data.site.sections[page.section];
+        let position = section.pages.iter().position(|&p| p == index).expect("a page is listed in its section");
+        let neighbour = |i: Option<usize>| i.and_then(|i| section.pages.get(i)).map(|&p| page_ref(data, p));
+        let view = PageView {
+            list: page_ref(data, index),
+            permalink: data.config.permalink(&page.path),
+            updated: page.doc.updated.map(|d| d.ymd()),
+            extra: &page.doc.meta.extra,
+            content: &rendered.html,
+            toc: &rendered.toc,
+            word_count: rendered.word_count,
+            prev: neighbour(position.checked_sub(1)),
+            next: neighbour(Some(position + 1)),
+        };
+        let mut ctx = self.base_context(shared, &page.path, root_prefix(&page.path));
+        ctx.insert("page", &view);
+        ctx.insert_value("section", shared.sections[page.section].clone());
+        ctx.insert("toc", &rendered.toc);
+        ctx.insert("breadcrumbs", &breadcrumbs(data.site, page.section));
+        let template = template_name(&page.doc, "page.html");
+        self.render(template, &ctx)
+    }
+
+    /// Renders section `index`; section 0 (the home page) uses `index.html`.
+    pub fn render_section(&self, data: &RenderedSite, shared: &Shared, index: usize) -> std::result::Result<String, Diagnostic> {
+        let section = &data.site.sections[index];
+        let mut ctx = self.base_context(shared, &section.path, root_prefix(&section.path));
+        ctx.insert_value("section", shared.sections[index].clone());
+        ctx.insert("toc", &data.sections[index].toc);
+        let crumbs = match section.parent {
+            Some(p) => breadcrumbs(data.site, p),
+            None => Vec::new(),
+        };
+        ctx.insert("breadcrumbs", &crumbs);
+        let fallback = if index == 0 { "index.html" } else { "section.html" };
+        self.render(template_name(&section.doc, fallback), &ctx)
+    }
+
+    /// The not-found page: served at any depth, so its links start from the base URL's path.
+    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> std::result::Result<String, Diagnostic> {
+        let ctx = self.base_context(shared, "404.html", data.config.base_path());
+        self.render("404.html", &ctx)
+    }
+}
+
+/// The template a document asks for in its front matter, or the stage's default.
+pub fn template_name<'a>(doc: &'a Document, fallback: &'a str) -> &'a str {
+    doc.meta.template.as_deref().unwrap_or(fallback)
+}
+
+fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
+    let page = &data.site.pages[index];
+    let rendered = &data.pages[index];
+    PageRef {
+        title: &page.doc.title,
+        description: page.doc.meta.description.as_deref().unwrap_or(""),
+        path: &page.path,
+        date: page.doc.date.map(|d| d.ymd()),
+        summary: &rendered.summary,
+        reading_time: rendered.reading_time,
+        tags: &page.doc.meta.tags,
+    }
+}
+
+fn section_view<'a>(data: &RenderedSite<'a>, index: usize) -> SectionView<'a> {
+    let section = &data.site.sections[index];
+    SectionView {
+        title: &section.doc.title,
+        description: section.doc.meta.description.as_deref().unwrap_or(""),
+        path: &section.path,
+        permalink: data.config.permalink(&section.path),
+        extra: &section.doc.meta.extra,
+        content: &data.sections[index].html,
+        toc: &data.sections[index].toc,
+        pages: section.pages.iter().map(|&p| page_ref(data, p)).collect(),
+        subsections: section
+            .subsections
+            .iter()
+            .map(|&s| {
+                let sub = &data.site.sections[s];
+                SectionRef {
+                    title: &sub.doc.title,
+                    description: sub.doc.meta.description.as_deref().unwrap_or(""),
+                    path: &sub.path,
+                    page_count: sub.pages.len(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The section tree below `index`, built with an explicit stack so deep folders cannot overflow.
+fn nav_children(site: &Site, index: usize) -> Vec<NavItem<'_>> {
+    fn item(site: &Site, i: usize) -> NavItem<'_> {
+        let s = &site.sections[i];
+        NavItem {
+            title: &s.doc.title,
+            path: &s.path,
+            children: s.subsections.iter().map(|&c| item(site, c)).collect(),
+        }
+    }
+    site.sections[index].subsections.iter().map(|&c| item(site, c)).collect()
+}
+
+/// Home -> ... -> the section `index`, for a page inside it.
+fn breadcrumbs(site: &Site, index: usize) -> Vec<Crumb<'_>> {
+    let mut chain = Vec::new();
+    let mut at = Some(index);
+    while let Some(i) = at {
+        let s = &site.sections[i];
+        chain.push(Crumb {
+            title: &s.doc.title,
+            path: &s.path,
+        });
+        at = s.parent;
+    }
+    chain.reverse();
+    chain
+}
+
+/// `{{ value | json }}`: JSON that is safe inside `<script>` (no `<`, `>` or `&` left raw).
+fn json_filter(value: &Value, _: Kwargs, _: &State) -> String {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+fn tera_diagnostic(e: &tera::Error, shown: &HashMap<String, PathBuf>, sources: &HashMap<String, String>) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    match report {
+        Some(r) => {
+            let path = shown.get(r.filename()).cloned().unwrap_or_else(|| PathBuf::from(r.filename()));
+            let span = r.span();
+            let mut d = Diagnostic::error(path, format!("template error: {}", r.message()))
+                .at(span.start_line, span.start_col + 1)
+                .help("fix the template at this place; README.md lists the variables templates get");
+            if let Some(source) = sources.get(r.filename()) {
+                d = d.with_source(source);
+            }
+            d
+        }
+        None => {
+            let message = e.to_string();
+            let (path, line) = locate_in_report(&message, shown);
+            let mut d = Diagnostic::error(path, format!("template error: {}", first_line(&message)))
+                .help("check the template named here; README.md lists the templates a theme provides");
+            if let Some(l) = line {
+                d = d.at_line(l);
+            }
+            d
+        }
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text).trim_start_matches("error: ")
+}
+
+/// Finds `--> name:line` in a report Tera formatted itself.
+fn locate_in_report(message: &str, shown: &HashMap<String, PathBuf>) -> (PathBuf, Option<usize>) {
+    for line in message.lines() {
+        if let Some(rest) = line.trim().strip_prefix("--> ") {
+            let mut parts = rest.split(':');
+            let name = parts.next().unwrap_or_default();
+            let number = parts.next().and_then(|n| n.parse().ok());
+            if let Some(path) = shown.get(name) {
+                return (path.clone(), number);
+            }
+        }
+    }
+    (PathBuf::from("templates"), None)
+}
