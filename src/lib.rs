@@ -11,6 +11,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod search;
 pub mod templates;
 pub mod theme;
 pub mod url;

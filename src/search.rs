@@ -1,0 +1,350 @@
+//! The client-side search index, built from the plain text the markdown stage already
+//! extracted (no second parse). Each heading section is a document, so a hit links to its
+//! heading; page titles and headings are fields of their own. The index is cut into shards by
+//! token, so a query fetches only the few shards its tokens hash to, plus the text of the pages
+//! it shows. Ranking happens in the browser (`themes/default/static/search.js`); README.md,
+//! "Search", describes every file.
+
+mod tokenizer;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::Site;
+use crate::markdown::{Rendered, TextSection};
+use crate::output::OutputFile;
+use tokenizer::{normalize, tokenize};
+
+/// A page or section as search sees it.
+pub struct SearchPage<'a> {
+    /// Site path, `faq/withdrawal-failed/`.
+    pub path: &'a str,
+    pub title: &'a str,
+    pub sections: &'a [TextSection],
+}
+
+/// Raw bytes a shard aims at; a token whose postings alone pass a quarter of it gets a file
+/// of its own, so a query never downloads another token's long list.
+const SHARD_BYTES: usize = 12 * 1024;
+const WORDS_FILE_BYTES: usize = 6 * 1024;
+/// BM25 parameters, applied at build time: postings store the term-frequency part, quantized.
+const K1: f64 = 1.2;
+const B_BODY: f64 = 0.75;
+const B_TITLE: f64 = 0.5;
+
+/// The search files for every page and section of a site, from their rendered markdown
+/// (parallel to `Site::pages` and `Site::sections`).
+pub fn site_index(site: &Site, pages: &[Rendered], sections: &[Rendered]) -> Vec<OutputFile> {
+    let docs = site
+        .pages
+        .iter()
+        .map(|p| (&p.path, &p.doc))
+        .chain(site.sections.iter().map(|s| (&s.path, &s.doc)));
+    let searchable: Vec<SearchPage> = docs
+        .zip(pages.iter().chain(sections))
+        .map(|((path, doc), rendered)| SearchPage {
+            path,
+            title: &doc.title,
+            sections: &rendered.sections,
+        })
+        .collect();
+    index_files(&searchable)
+}
+
+/// The search files of these pages: `search/meta.json` plus a folder named by the index's hash.
+pub fn index_files(pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
+    let counted: Vec<PageCounts> = pages.par_iter().map(count_page).collect();
+    let sections: usize = counted.iter().map(|p| p.sections.len()).sum();
+    let avg_section = average(
+        counted
+            .iter()
+            .flat_map(|p| p.sections.iter().map(|s| s.length)),
+    );
+    let avg_title = average(counted.iter().map(|p| p.title_length));
+    let lists = merge_postings(&counted, avg_section, avg_title);
+
+    let total: usize = lists.iter().map(|l| l.bytes.len()).sum();
+    let shard_count = total.div_ceil(SHARD_BYTES).max(1);
+    let mut shards: Vec<Vec<&TokenList>> = vec![Vec::new(); shard_count];
+    for list in &lists {
+        shards[bucket(&list.token, shard_count)].push(list);
+    }
+    let mut files = Vec::new();
+    for (n, shard) in shards.iter_mut().enumerate() {
+        shard.sort_by(|a, b| a.token.cmp(&b.token));
+        let mut bytes = Vec::new();
+        let mut own_files = 0;
+        for list in shard.iter() {
+            write_varint(&mut bytes, list.token.len() as u64);
+            bytes.extend_from_slice(list.token.as_bytes());
+            write_varint(&mut bytes, list.titles as u64);
+            write_varint(&mut bytes, list.sections as u64);
+            if list.bytes.len() > SHARD_BYTES / 4 {
+                write_varint(&mut bytes, 0);
+                files.push((format!("t/{n}-{own_files}.bin"), list.bytes.clone()));
+                own_files += 1;
+            } else {
+                write_varint(&mut bytes, list.bytes.len() as u64);
+                bytes.extend_from_slice(&list.bytes);
+            }
+        }
+        files.push((format!("s/{n}.bin"), bytes));
+    }
+    let (words, word_files) = word_files(&lists);
+    files.extend(word_files);
+    files.extend(
+        pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("p/{i}.json"), fragment(p))),
+    );
+
+    let version = files.iter().fold(FNV64_OFFSET, |h, (path, bytes)| {
+        fnv64(fnv64(h, path.as_bytes()), bytes)
+    });
+    let version = format!("{:08x}", version as u32);
+    let meta = serde_json::json!({
+        "version": version,
+        "shards": shard_count,
+        "words": words,
+        "sections": sections,
+        "pages": pages.len(),
+    });
+    let mut out: Vec<OutputFile> = files
+        .into_iter()
+        .map(|(path, bytes)| OutputFile::bytes(format!("search/{version}/{path}"), bytes))
+        .collect();
+    out.push(OutputFile::bytes("search/meta.json", meta.to_string()));
+    out
+}
+
+/// Token counts of one page: its title and each heading section.
+struct PageCounts {
+    title: Vec<(String, u32)>,
+    title_length: usize,
+    sections: Vec<SectionCounts>,
+}
+
+struct SectionCounts {
+    /// Token -> (occurrences in the text, whether the heading has it).
+    tokens: Vec<(String, u32, bool)>,
+    length: usize,
+}
+
+fn count_page(page: &SearchPage) -> PageCounts {
+    let mut title: HashMap<String, u32> = HashMap::new();
+    let title_length = tokenize(&normalize(page.title), |t| *entry(&mut title, t) += 1);
+    let sections = page
+        .sections
+        .iter()
+        .map(|s| {
+            let mut tokens: HashMap<String, (u32, bool)> = HashMap::new();
+            let length = tokenize(&normalize(&s.text), |t| entry(&mut tokens, t).0 += 1);
+            tokenize(&normalize(&s.heading), |t| entry(&mut tokens, t).1 = true);
+            SectionCounts {
+                tokens: tokens.into_iter().map(|(t, (tf, h))| (t, tf, h)).collect(),
+                length,
+            }
+        })
+        .collect();
+    PageCounts {
+        title: title.into_iter().collect(),
+        title_length,
+        sections,
+    }
+}
+
+/// The map's value for `key`, allocating the key only when it is new.
+fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    map.get_mut(key).expect("just inserted")
+}
+
+fn average(values: impl Iterator<Item = usize>) -> f64 {
+    let (sum, n) = values.fold((0, 0), |(s, n), v| (s + v, n + 1));
+    if n == 0 {
+        1.0
+    } else {
+        (sum as f64 / n as f64).max(1.0)
+    }
+}
+
+/// One token's postings, encoded: title hits `(page delta, impact)`, then section hits
+/// `(page delta, section index in page, impact << 1 | in heading)`, every number a varint.
+struct TokenList {
+    token: String,
+    titles: usize,
+    sections: usize,
+    bytes: Vec<u8>,
+}
+
+/// The BM25 term-frequency factor, scaled to 0..=max; at least 1 for any occurrence.
+fn impact(tf: u32, length: usize, average: f64, b: f64, max: f64) -> u64 {
+    if tf == 0 {
+        return 0;
+    }
+    let tf = tf as f64;
+    let factor = tf / (tf + K1 * (1.0 - b + b * length as f64 / average));
+    ((factor * max).round() as u64).max(1)
+}
+
+fn merge_postings(pages: &[PageCounts], avg_section: f64, avg_title: f64) -> Vec<TokenList> {
+    // Parallel by token bucket; each bucket walks the pages in order, so lists come out sorted.
+    const BUCKETS: usize = 64;
+    let buckets: Vec<Vec<TokenList>> = (0..BUCKETS)
+        .into_par_iter()
+        .map(|b| {
+            #[derive(Default)]
+            struct Building {
+                titles: Vec<(u32, u64)>,
+                sections: Vec<(u32, u32, u64)>,
+            }
+            let mut map: HashMap<&str, Building> = HashMap::new();
+            for (p, page) in pages.iter().enumerate() {
+                for (token, tf) in &page.title {
+                    if bucket(token, BUCKETS) == b {
+                        let imp = impact(*tf, page.title_length, avg_title, B_TITLE, 255.0);
+                        map.entry(token).or_default().titles.push((p as u32, imp));
+                    }
+                }
+                for (s, section) in page.sections.iter().enumerate() {
+                    for (token, tf, heading) in &section.tokens {
+                        if bucket(token, BUCKETS) == b {
+                            let imp = impact(*tf, section.length, avg_section, B_BODY, 127.0);
+                            map.entry(token).or_default().sections.push((
+                                p as u32,
+                                s as u32,
+                                imp << 1 | *heading as u64,
+                            ));
+                        }
+                    }
+                }
+            }
+            map.into_iter()
+                .map(|(token, mut built)| {
+                    built.sections.sort_unstable();
+                    let mut bytes = Vec::new();
+                    let mut last = 0;
+                    for (page, imp) in &built.titles {
+                        write_varint(&mut bytes, (page - last) as u64);
+                        write_varint(&mut bytes, *imp);
+                        last = *page;
+                    }
+                    last = 0;
+                    for (page, section, value) in &built.sections {
+                        write_varint(&mut bytes, (page - last) as u64);
+                        write_varint(&mut bytes, *section as u64);
+                        write_varint(&mut bytes, *value);
+                        last = *page;
+                    }
+                    TokenList {
+                        token: token.to_owned(),
+                        titles: built.titles.len(),
+                        sections: built.sections.len(),
+                        bytes,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    buckets.into_iter().flatten().collect()
+}
+
+/// Latin words for completing the word being typed, in files keyed by its first two letters;
+/// each file is a JSON list of `[word, pages]`, most frequent first.
+fn word_files(lists: &[TokenList]) -> (usize, Vec<(String, Vec<u8>)>) {
+    let words: Vec<&TokenList> = lists
+        .iter()
+        .filter(|l| {
+            l.token.chars().count() > 2 && l.token.chars().all(|c| !crate::markdown::is_cjk(c))
+        })
+        .collect();
+    let total: usize = words.iter().map(|w| w.token.len() + 8).sum();
+    let count = total.div_ceil(WORDS_FILE_BYTES).max(1);
+    let mut groups: Vec<Vec<(&str, usize)>> = vec![Vec::new(); count];
+    for w in words {
+        let prefix: String = w.token.chars().take(2).collect();
+        groups[bucket(&prefix, count)].push((&w.token, w.titles + w.sections));
+    }
+    let files = groups
+        .into_iter()
+        .enumerate()
+        .map(|(n, mut g)| {
+            g.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            (
+                format!("w/{n}.json"),
+                serde_json::to_vec(&g).expect("plain data"),
+            )
+        })
+        .collect();
+    (count, files)
+}
+
+/// What the client shows for a page: its title, path and each section's heading, id and text.
+fn fragment(page: &SearchPage) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Fragment<'a> {
+        t: &'a str,
+        u: &'a str,
+        s: Vec<(&'a str, &'a str, &'a str)>,
+    }
+    let title = if page.title.is_empty() {
+        page.path
+    } else {
+        page.title
+    };
+    let s = page
+        .sections
+        .iter()
+        .map(|s| (s.heading.as_str(), s.id.as_str(), s.text.as_str()))
+        .collect();
+    serde_json::to_vec(&Fragment {
+        t: title,
+        u: page.path,
+        s,
+    })
+    .expect("plain data")
+}
+
+fn write_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+const FNV64_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv64(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// FNV-1a (32 bits) of the token's UTF-8 bytes, modulo `count`; search.js computes the same.
+fn bucket(token: &str, count: usize) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for &b in token.as_bytes() {
+        hash = (hash ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    hash as usize % count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_fnv1a() {
+        // The published FNV-1a test vectors; search.js's `hash` must agree (tests/search/*.mjs).
+        assert_eq!(bucket("", usize::MAX), 0x811c_9dc5);
+        assert_eq!(bucket("a", usize::MAX), 0xe40c_292c);
+        assert_eq!(bucket("foobar", usize::MAX), 0xbf9c_f968);
+    }
+}
