@@ -71,6 +71,8 @@ pub struct Document {
     pub title_from_heading: bool,
     pub date: Option<Date>,
     pub updated: Option<Date>,
+    /// The YAML between the `---` lines (it starts on line 2), empty without front matter.
+    pub front_matter: String,
     /// The markdown after the front matter, with `\n` line endings.
     pub body: String,
     /// 1-based line of the file on which `body` starts.
@@ -120,9 +122,11 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// Title of the home page when content/ has no `_index.md` (the site's title).
+    pub home_title: String,
 }
 
 /// Files an editor leaves behind while saving; never content.
@@ -142,7 +146,7 @@ struct Found {
 }
 
 /// Walks `root/content` and builds the Site.
-pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
+pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(
@@ -290,6 +294,10 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         let has_index_file = !docs.is_empty();
         let doc = match docs.into_iter().next() {
             Some(d) => d,
+            None if dir == Path::new("") => Document {
+                title: options.home_title.clone(),
+                ..implicit_section_doc(&dir)
+            },
             None => implicit_section_doc(&dir),
         };
         if doc.meta.draft && !options.drafts {
@@ -302,6 +310,11 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         };
         let index = site.sections.len();
         section_of_dir.insert(dir.clone(), index);
+        // A folder without `_index.md` still has a page, so links to its index resolve.
+        site.paths_by_source.insert(
+            Path::new(CONTENT_DIR).join(&dir).join("_index.md"),
+            path.clone(),
+        );
         if has_index_file {
             site.paths_by_source
                 .insert(doc.source.clone(), path.clone());
@@ -410,6 +423,7 @@ fn implicit_section_doc(dir: &Path) -> Document {
         title_from_heading: false,
         date: None,
         updated: None,
+        front_matter: String::new(),
         body: String::new(),
         body_line: 1,
     }
@@ -515,6 +529,7 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         title_from_heading,
         date,
         updated,
+        front_matter: front.unwrap_or_default().to_owned(),
         body: body.to_owned(),
         body_line,
         meta,

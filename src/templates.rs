@@ -126,12 +126,11 @@ impl Renderer {
         // Parse one by one first, so a syntax error names its own file.
         let mut diags = Vec::new();
         for t in &theme.templates {
-            if let Err(e) = Tera::new().add_raw_template(&t.name, &t.text) {
-                if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
-                    && !e.to_string().contains("Unknown")
-                {
-                    diags.push(tera_diagnostic(&e, &shown_paths, &sources));
-                }
+            if let Err(e) = Tera::new().add_raw_template(&t.name, &t.text)
+                && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
+                && !e.to_string().contains("Unknown")
+            {
+                diags.push(tera_diagnostic(&e, &shown_paths, &sources));
             }
         }
         if !diags.is_empty() {
@@ -155,10 +154,10 @@ impl Renderer {
         self.tera.contains_template(name)
     }
 
-    fn render(&self, name: &str, context: &Context) -> std::result::Result<String, Diagnostic> {
+    fn render(&self, name: &str, context: &Context) -> Result<String> {
         self.tera
             .render(name, context)
-            .map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources))
+            .map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources).into())
     }
 
     /// Values every page of this build shares.
@@ -200,7 +199,7 @@ impl Renderer {
         data: &RenderedSite,
         shared: &Shared,
         index: usize,
-    ) -> std::result::Result<String, Diagnostic> {
+    ) -> Result<String> {
         let page = &data.site.pages[index];
         let rendered = &data.pages[index];
         let section = &data.site.sections[page.section];
@@ -239,7 +238,7 @@ impl Renderer {
         data: &RenderedSite,
         shared: &Shared,
         index: usize,
-    ) -> std::result::Result<String, Diagnostic> {
+    ) -> Result<String> {
         let section = &data.site.sections[index];
         let mut ctx = self.base_context(shared, &section.path, root_prefix(&section.path));
         ctx.insert_value("section", shared.sections[index].clone());
@@ -258,11 +257,7 @@ impl Renderer {
     }
 
     /// The not-found page: served at any depth, so its links start from the base URL's path.
-    pub fn render_not_found(
-        &self,
-        data: &RenderedSite,
-        shared: &Shared,
-    ) -> std::result::Result<String, Diagnostic> {
+    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<String> {
         let ctx = self.base_context(shared, "404.html", data.config.base_path());
         self.render("404.html", &ctx)
     }
@@ -270,7 +265,7 @@ impl Renderer {
 
 impl Renderer {
     /// The search results page that `search/?q=` links open; search.js fills it in.
-    pub fn render_search(&self, shared: &Shared) -> std::result::Result<String, Diagnostic> {
+    pub fn render_search(&self, shared: &Shared) -> Result<String> {
         let ctx = self.base_context(shared, "search/", root_prefix("search/"));
         self.render("search.html", &ctx)
     }
