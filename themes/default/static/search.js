@@ -5,8 +5,8 @@
   var CJK = /[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
   var WORD = /[\p{Alphabetic}\p{N}\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/u;
   var LETTER = /\p{Alphabetic}/u, DIGIT = /\p{N}/u, MAXWORD = 32;
-  // Ranking weights: page title, heading, and the share of query terms a hit must cover.
-  var TITLE = 2.5, HEADING = 1.2, SHOW = 5;
+  // Ranking weights of a page title and a heading against body text (tuned on bench/*.tsv).
+  var TITLE = 5, HEADING = 1, SHOW = 5;
 
   function normalize(s) {
     return s.normalize('NFKC').toLowerCase().replace(/[\u00c0-\u1fff]/g, function (c) {
@@ -84,9 +84,9 @@
     function terms(q) {
       var rs = runs(q), open = q && !/[\s\p{P}]$/u.test(q), list = [];
       rs.forEach(function (r, i) {
-        if (r.w) return list.push({ run: i, word: true, alts: [[r.w, 1]], prefix: open && i === rs.length - 1 && Array.from(r.w).length > 1 });
-        if (r.c.length === 1) return list.push({ run: i, alts: [[r.c[0], 1]] });
-        for (var k = 0; k + 1 < r.c.length; k++) list.push({ run: i, alts: [[r.c[k] + r.c[k + 1], 1]], chars: [r.c[k], r.c[k + 1]] });
+        if (r.w) return list.push({ run: i, units: [i], word: true, alts: [[r.w, 1]], prefix: open && i === rs.length - 1 && Array.from(r.w).length > 1 });
+        if (r.c.length === 1) return list.push({ run: i, units: [i], alts: [[r.c[0], 1]] });
+        for (var k = 0; k + 1 < r.c.length; k++) list.push({ run: i, units: [i + ':' + k, i + ':' + (k + 1)], alts: [[r.c[k] + r.c[k + 1], 1]], chars: [r.c[k], r.c[k + 1]] });
       });
       return Promise.all(list.map(function (t) {
         return (t.prefix ? completions(t.alts[0][0]) : Promise.resolve([])).then(function (more) {
@@ -101,17 +101,19 @@
       }));
     }
 
-    // Phase one, from postings: BM25 per section and title, times the squared share of the
-    // query (weighted by rarity) that the title and that section cover together.
+    // Phase one, from postings. A page scores its title's BM25, its headings', and its body's
+    // (section impacts summed, then saturated, so a page about the topic beats one passing
+    // mention), times the squared share of the query it covers. The section to show is the
+    // one that, with the title, covers most of the query with the best BM25.
     function rank(q) {
       return ready.then(function () { return terms(q); }).then(function (ts) {
         var N = meta.sections, P = meta.pages, titles = {}, secs = {}, weight = [], total = 0;
         return Promise.all(ts.map(function (t, ti) {
-          weight[ti] = Math.log(1 + N);
+          weight[ti] = 0;
           return Promise.all(t.recs.map(function (r, ai) {
             if (!r) return;
             var w = t.alts[ai][1], is = Math.log(1 + (N - r.s + 0.5) / (r.s + 0.5)), it = Math.log(1 + (P - r.t + 0.5) / (r.t + 0.5));
-            if (ai === 0) weight[ti] = is;
+            weight[ti] = Math.max(weight[ti], w * is);
             return r.bytes.then(function (u) {
               var at = 0, pg = 0, i, v, key, e, sn;
               var num = function () { var x = 0, m = 1, b; do { b = u[at++]; x += (b & 127) * m; m *= 128; } while (b > 127); return x; };
@@ -129,23 +131,39 @@
             });
           }));
         })).then(function () {
-          weight.forEach(function (w) { total += w; });
-          var best = {};
-          var consider = function (p, s, e) {
-            var tt = titles[p] || [], sum = 0, cover = 0, sec = 0;
-            ts.forEach(function (t, ti) {
-              var b = e ? (e.b[ti] || 0) + HEADING * (e.h[ti] || 0) : 0;
-              sec += b; sum += TITLE * (tt[ti] || 0) + b;
-              if (b || tt[ti]) cover += weight[ti];
-            });
-            var score = sum * Math.pow(cover / total, 2), cur = best[p];
-            if (!cur) cur = best[p] = { p: p, s: s, score: 0, secs: 0, others: 0 };
-            if (score > cur.score) { cur.score = score; cur.s = s; }
-            cur.secs += sec;
+          // Coverage counts query words and CJK characters (a character is covered by either
+          // bigram it is part of), each weighted by the rarity of its rarest term.
+          var units = {};
+          ts.forEach(function (t, ti) { t.units.forEach(function (u) { units[u] = Math.max(units[u] || 0, weight[ti]); }); });
+          Object.keys(units).forEach(function (u) { total += units[u]; });
+          var covered = function (hit) {
+            var seen = {}, c = 0;
+            ts.forEach(function (t, ti) { if (hit(ti)) t.units.forEach(function (u) { if (!seen[u]) { seen[u] = 1; c += units[u]; } }); });
+            return c / total;
           };
-          Object.keys(titles).forEach(function (p) { consider(+p, 0, null); });
-          Object.keys(secs).forEach(function (k) { var e = secs[k]; consider(e.p, e.s, e); });
-          var list = Object.keys(best).map(function (p) { var b = best[p]; b.score += 0.1 * Math.min(b.secs, b.score); return b; });
+          var pages = {}, list = [];
+          var at = function (p) { return pages[p] || (pages[p] = { p: p, s: 0, t: titles[p] || [], b: [], h: [], best: 0 }); };
+          Object.keys(titles).forEach(at);
+          Object.keys(secs).forEach(function (k) {
+            var e = secs[k], pg = at(e.p), sum = 0;
+            ts.forEach(function (t, ti) {
+              var b = e.b[ti] || 0, h = e.h[ti] || 0;
+              pg.b[ti] = (pg.b[ti] || 0) + b / weight[ti];
+              pg.h[ti] = Math.max(pg.h[ti] || 0, h);
+              sum += b + HEADING * h;
+            });
+            sum *= Math.pow(covered(function (ti) { return e.b[ti] || e.h[ti] || pg.t[ti]; }), 2);
+            if (sum > pg.best) { pg.best = sum; pg.s = e.s; }
+          });
+          Object.keys(pages).forEach(function (k) {
+            var pg = pages[k], sum = 0, x = [];
+            ts.forEach(function (t, ti) {
+              x[ti] = TITLE * (pg.t[ti] || 0) + weight[ti] * (1 - Math.exp(-(pg.b[ti] || 0))) + HEADING * (pg.h[ti] || 0);
+              sum += x[ti];
+            });
+            pg.score = sum * Math.pow(covered(function (ti) { return x[ti]; }), 2);
+            list.push(pg);
+          });
           list.sort(function (a, b) { return b.score - a.score || a.p - b.p; });
           return { terms: ts, hits: list };
         });
@@ -159,7 +177,7 @@
       return Promise.all(slice.map(function (h) { return page(h.p); })).then(function (frags) {
         var out = frags.map(function (f, i) {
           var h = slice[i], sec = f.s[h.s] || ['', '', ''];
-          var near = contiguous(needles.phrases, f.t) * 0.6 + contiguous(needles.phrases, sec[0]) * 0.3 + contiguous(needles.phrases, sec[2]) * 0.2;
+          var near = contiguous(needles.phrases, f.t) * 0.5 + contiguous(needles.phrases, sec[0]) * 0.3 + contiguous(needles.phrases, sec[2]) * 0.2;
           return { title: f.t, path: f.u, heading: sec[0], id: sec[1], text: sec[2], score: h.score * (1 + near), needles: needles.all };
         });
         return out.sort(function (a, b) { return b.score - a.score; });

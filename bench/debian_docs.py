@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Turns the Debian Reference in Simplified Chinese (Debian package debian-reference-zh-cn,
-real documentation nobody here wrote) into a quire site: one page per numbered section (2.1,
-2.2, ...), its subsections as headings. Used by bench/quality.sh to check ranking on text we
+"""Turns a DocBook manual in Simplified Chinese from Debian (debian-reference-zh-cn,
+debian-faq-zh-cn: real documentation nobody here wrote) into a quire site: one page per
+numbered section (2.1, 2.2, ...), its subsections as headings. Used by bench/quality.sh to check ranking on text we
 did not write.  Usage: debian_reference.py HTML_DIR SITE_DIR"""
 import html, os, re, sys
 from html.parser import HTMLParser
@@ -55,10 +55,10 @@ class Chapter(HTMLParser):
 def main(src, site):
     os.makedirs(os.path.join(site, 'content'), exist_ok=True)
     with open(os.path.join(site, 'site.yaml'), 'w') as f:
-        f.write('title: Debian 参考手册\nbase_url: https://example.org/\nlanguage: zh-CN\n')
+        f.write('title: Debian\nbase_url: https://example.org/\nlanguage: zh-CN\n')
     with open(os.path.join(site, 'content', '_index.md'), 'w') as f:
-        f.write('---\ntitle: Debian 参考手册\n---\n')
-    names = sorted(n for n in os.listdir(src) if re.match(r'(ch\d\d|apa)\.zh-cn\.html$', n))
+        f.write('---\ntitle: Debian\n---\n')
+    names = sorted(n for n in os.listdir(src) if n.endswith('.zh-cn.html') and not n.startswith('index.'))
     for name in names:
         parser = Chapter()
         with open(os.path.join(src, name), encoding='utf-8') as f:
