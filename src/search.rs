@@ -7,8 +7,6 @@
 
 mod tokenizer;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -27,10 +25,16 @@ pub struct SearchPage<'a> {
 
 /// Raw bytes a shard aims at; a token whose postings alone pass a quarter of it gets a file
 /// of its own, so a query never downloads another token's long list.
-const SHARD_BYTES: usize = 12 * 1024;
+const SHARD_BYTES: usize = 8 * 1024;
+/// Section hits kept for one token; a query for a token found nearly everywhere needs the
+/// strongest hits, and only a page bitmap of the rest.
+const MAX_SECTION_HITS: usize = 2000;
 const WORDS_FILE_BYTES: usize = 6 * 1024;
 /// BM25 parameters, applied at build time: postings store the term-frequency part, quantized.
 const K1: f64 = 1.2;
+/// Postings are merged in parallel, one group of tokens per task: 64 groups, by the top six
+/// bits of the token's hash.
+const MERGE_SHIFT: u32 = 58;
 const B_BODY: f64 = 0.75;
 const B_TITLE: f64 = 0.5;
 
@@ -81,6 +85,8 @@ pub fn index_files(pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
             bytes.extend_from_slice(list.token.as_bytes());
             write_varint(&mut bytes, list.titles as u64);
             write_varint(&mut bytes, list.sections as u64);
+            write_varint(&mut bytes, list.found_in as u64);
+            write_varint(&mut bytes, list.bitmap as u64);
             if list.bytes.len() > SHARD_BYTES / 4 {
                 write_varint(&mut bytes, 0);
                 files.push((format!("t/{n}-{own_files}.bin"), list.bytes.clone()));
@@ -120,48 +126,102 @@ pub fn index_files(pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
     out
 }
 
-/// Token counts of one page: its title and each heading section.
+/// Token counts of one page: its title and each heading section. Tokens are ranges of one
+/// text arena per page, so counting allocates nothing per token.
 struct PageCounts {
-    title: Vec<(String, u32)>,
+    arena: String,
+    title: Vec<Count>,
     title_length: usize,
     sections: Vec<SectionCounts>,
 }
 
 struct SectionCounts {
-    /// Token -> (occurrences in the text, whether the heading has it).
-    tokens: Vec<(String, u32, bool)>,
+    tokens: Vec<Count>,
     length: usize,
 }
 
+/// A distinct token of a field: where it is in the arena, its hash (for sorting and merge
+/// buckets), how often the text has it and whether the heading does.
+#[derive(Clone, Copy)]
+struct Count {
+    hash: u64,
+    start: u32,
+    len: u32,
+    tf: u32,
+    heading: bool,
+}
+
+impl Count {
+    fn token<'a>(&self, arena: &'a str) -> &'a str {
+        &arena[self.start as usize..(self.start + self.len) as usize]
+    }
+}
+
 fn count_page(page: &SearchPage) -> PageCounts {
-    let mut title: HashMap<String, u32> = HashMap::new();
-    let title_length = tokenize(&normalize(page.title), |t| *entry(&mut title, t) += 1);
+    let mut arena = String::new();
+    let mut raw = Vec::new();
+    let title_length = add_tokens(&mut arena, &mut raw, page.title, false);
+    let title = distinct(&arena, raw);
     let sections = page
         .sections
         .iter()
         .map(|s| {
-            let mut tokens: HashMap<String, (u32, bool)> = HashMap::new();
-            let length = tokenize(&normalize(&s.text), |t| entry(&mut tokens, t).0 += 1);
-            tokenize(&normalize(&s.heading), |t| entry(&mut tokens, t).1 = true);
+            let mut raw = Vec::new();
+            let length = add_tokens(&mut arena, &mut raw, &s.text, false);
+            add_tokens(&mut arena, &mut raw, &s.heading, true);
             SectionCounts {
-                tokens: tokens.into_iter().map(|(t, (tf, h))| (t, tf, h)).collect(),
+                tokens: distinct(&arena, raw),
                 length,
             }
         })
         .collect();
     PageCounts {
-        title: title.into_iter().collect(),
+        arena,
+        title,
         title_length,
         sections,
     }
 }
 
-/// The map's value for `key`, allocating the key only when it is new.
-fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
-    if !map.contains_key(key) {
-        map.insert(key.to_owned(), V::default());
+/// Appends each token of `text` to the arena and to `raw`; returns the text's length.
+fn add_tokens(arena: &mut String, raw: &mut Vec<Count>, text: &str, heading: bool) -> usize {
+    tokenize(&normalize(text), |t| {
+        raw.push(Count {
+            hash: fnv64(FNV64_OFFSET, t.as_bytes()),
+            start: arena.len() as u32,
+            len: t.len() as u32,
+            tf: u32::from(!heading),
+            heading,
+        });
+        arena.push_str(t);
+    })
+}
+
+/// One entry per distinct token, sorted by hash then token, occurrences added up.
+fn distinct(arena: &str, mut raw: Vec<Count>) -> Vec<Count> {
+    raw.sort_unstable_by(|a, b| {
+        a.hash
+            .cmp(&b.hash)
+            .then_with(|| a.token(arena).cmp(b.token(arena)))
+    });
+    let mut out: Vec<Count> = Vec::with_capacity(raw.len());
+    for c in raw {
+        match out.last_mut() {
+            Some(last) if last.hash == c.hash && last.token(arena) == c.token(arena) => {
+                last.tf += c.tf;
+                last.heading |= c.heading;
+            }
+            _ => out.push(c),
+        }
     }
-    map.get_mut(key).expect("just inserted")
+    out
+}
+
+/// The part of `counts` (sorted by hash) in merge bucket `b`: the top bits of the hash.
+fn in_bucket(counts: &[Count], b: u64) -> &[Count] {
+    let start = counts.partition_point(|c| c.hash >> MERGE_SHIFT < b);
+    let end = counts.partition_point(|c| c.hash >> MERGE_SHIFT <= b);
+    &counts[start..end]
 }
 
 fn average(values: impl Iterator<Item = usize>) -> f64 {
@@ -174,11 +234,16 @@ fn average(values: impl Iterator<Item = usize>) -> f64 {
 }
 
 /// One token's postings, encoded: title hits `(page delta, impact)`, then section hits
-/// `(page delta, section index in page, impact << 1 | in heading)`, every number a varint.
+/// `(page delta, section index in page, impact << 1 | in heading)`, every number a varint;
+/// then, for a token in more than `MAX_SECTION_HITS` sections, a bitmap of every page holding
+/// it (the section hits then keep only the strongest ones).
 struct TokenList {
     token: String,
     titles: usize,
     sections: usize,
+    /// Sections holding the token, including hits left out.
+    found_in: usize,
+    bitmap: usize,
     bytes: Vec<u8>,
 }
 
@@ -192,66 +257,83 @@ fn impact(tf: u32, length: usize, average: f64, b: f64, max: f64) -> u64 {
     ((factor * max).round() as u64).max(1)
 }
 
+/// A posting before encoding: token hash, token, page, 0 for the title or section index + 1,
+/// value. Sorting compares hashes, so strings only when equal.
+type Hit<'a> = (u64, &'a str, u32, u32, u64);
+
 fn merge_postings(pages: &[PageCounts], avg_section: f64, avg_title: f64) -> Vec<TokenList> {
-    // Parallel by token bucket; each bucket walks the pages in order, so lists come out sorted.
-    const BUCKETS: usize = 64;
-    let buckets: Vec<Vec<TokenList>> = (0..BUCKETS)
+    // Parallel by token bucket: each task gathers its bucket's hits from every page, sorts
+    // them by token, page and section, and encodes each token's run.
+    let buckets: Vec<Vec<TokenList>> = (0..1u64 << (64 - MERGE_SHIFT))
         .into_par_iter()
         .map(|b| {
-            #[derive(Default)]
-            struct Building {
-                titles: Vec<(u32, u64)>,
-                sections: Vec<(u32, u32, u64)>,
-            }
-            let mut map: HashMap<&str, Building> = HashMap::new();
+            let mut hits: Vec<Hit> = Vec::new();
             for (p, page) in pages.iter().enumerate() {
-                for (token, tf) in &page.title {
-                    if bucket(token, BUCKETS) == b {
-                        let imp = impact(*tf, page.title_length, avg_title, B_TITLE, 255.0);
-                        map.entry(token).or_default().titles.push((p as u32, imp));
-                    }
+                let p = p as u32;
+                for c in in_bucket(&page.title, b) {
+                    let imp = impact(c.tf, page.title_length, avg_title, B_TITLE, 255.0);
+                    hits.push((c.hash, c.token(&page.arena), p, 0, imp));
                 }
                 for (s, section) in page.sections.iter().enumerate() {
-                    for (token, tf, heading) in &section.tokens {
-                        if bucket(token, BUCKETS) == b {
-                            let imp = impact(*tf, section.length, avg_section, B_BODY, 127.0);
-                            map.entry(token).or_default().sections.push((
-                                p as u32,
-                                s as u32,
-                                imp << 1 | *heading as u64,
-                            ));
-                        }
+                    for c in in_bucket(&section.tokens, b) {
+                        let imp = impact(c.tf, section.length, avg_section, B_BODY, 127.0);
+                        hits.push((
+                            c.hash,
+                            c.token(&page.arena),
+                            p,
+                            s as u32 + 1,
+                            imp << 1 | c.heading as u64,
+                        ));
                     }
                 }
             }
-            map.into_iter()
-                .map(|(token, mut built)| {
-                    built.sections.sort_unstable();
-                    let mut bytes = Vec::new();
-                    let mut last = 0;
-                    for (page, imp) in &built.titles {
-                        write_varint(&mut bytes, (page - last) as u64);
-                        write_varint(&mut bytes, *imp);
-                        last = *page;
-                    }
-                    last = 0;
-                    for (page, section, value) in &built.sections {
-                        write_varint(&mut bytes, (page - last) as u64);
-                        write_varint(&mut bytes, *section as u64);
-                        write_varint(&mut bytes, *value);
-                        last = *page;
-                    }
-                    TokenList {
-                        token: token.to_owned(),
-                        titles: built.titles.len(),
-                        sections: built.sections.len(),
-                        bytes,
-                    }
-                })
+            hits.sort_unstable();
+            hits.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+                .map(|run| encode(run, pages.len()))
                 .collect()
         })
         .collect();
     buckets.into_iter().flatten().collect()
+}
+
+/// Encodes one token's hits (sorted by page, then title before sections).
+fn encode(run: &[Hit], page_count: usize) -> TokenList {
+    let titles: Vec<&Hit> = run.iter().filter(|h| h.3 == 0).collect();
+    let mut sections: Vec<&Hit> = run.iter().filter(|h| h.3 != 0).collect();
+    let found_in = sections.len();
+    let mut bitmap = Vec::new();
+    if found_in > MAX_SECTION_HITS {
+        bitmap = vec![0u8; page_count.div_ceil(8)];
+        for h in &sections {
+            bitmap[h.2 as usize / 8] |= 1 << (h.2 % 8);
+        }
+        sections.sort_by(|a, b| b.4.cmp(&a.4));
+        sections.truncate(MAX_SECTION_HITS);
+        sections.sort();
+    }
+    let mut bytes = Vec::new();
+    let mut last = 0;
+    for h in &titles {
+        write_varint(&mut bytes, (h.2 - last) as u64);
+        write_varint(&mut bytes, h.4);
+        last = h.2;
+    }
+    last = 0;
+    for h in &sections {
+        write_varint(&mut bytes, (h.2 - last) as u64);
+        write_varint(&mut bytes, (h.3 - 1) as u64);
+        write_varint(&mut bytes, h.4);
+        last = h.2;
+    }
+    bytes.extend_from_slice(&bitmap);
+    TokenList {
+        token: run[0].1.to_owned(),
+        titles: titles.len(),
+        sections: sections.len(),
+        found_in,
+        bitmap: bitmap.len(),
+        bytes,
+    }
 }
 
 /// Latin words for completing the word being typed, in files keyed by its first two letters;
@@ -268,7 +350,7 @@ fn word_files(lists: &[TokenList]) -> (usize, Vec<(String, Vec<u8>)>) {
     let mut groups: Vec<Vec<(&str, usize)>> = vec![Vec::new(); count];
     for w in words {
         let prefix: String = w.token.chars().take(2).collect();
-        groups[bucket(&prefix, count)].push((&w.token, w.titles + w.sections));
+        groups[bucket(&prefix, count)].push((&w.token, w.titles + w.found_in));
     }
     let files = groups
         .into_iter()

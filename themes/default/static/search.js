@@ -61,8 +61,8 @@
         var num = function () { var v = 0, m = 1, b; do { b = u[at++]; v += (b & 127) * m; m *= 128; } while (b > 127); return v; };
         while (at < u.length) {
           var len = num(), tok = dec.decode(u.subarray(at, at += len));
-          var r = { t: num(), s: num() }, size = num();
-          r.bytes = size ? Promise.resolve(u.subarray(at, at += size)) : file('t/' + n + '-' + own++ + '.bin').then(function (b) { return new Uint8Array(b); });
+          var r = { t: num(), s: num(), d: num(), m: num() }, size = num();
+          r.bytes = size ? u.subarray(at, at += size) : 't/' + n + '-' + own++ + '.bin';
           map[tok] = r;
         }
         return map;
@@ -107,15 +107,16 @@
     // one that, with the title, covers most of the query with the best BM25.
     function rank(q) {
       return ready.then(function () { return terms(q); }).then(function (ts) {
-        var N = meta.sections, P = meta.pages, titles = {}, secs = {}, weight = [], total = 0;
+        var N = meta.sections, P = meta.pages, titles = {}, secs = {}, rest = {}, weight = [], total = 0;
         return Promise.all(ts.map(function (t, ti) {
           weight[ti] = 0;
           return Promise.all(t.recs.map(function (r, ai) {
             if (!r) return;
-            var w = t.alts[ai][1], is = Math.log(1 + (N - r.s + 0.5) / (r.s + 0.5)), it = Math.log(1 + (P - r.t + 0.5) / (r.t + 0.5));
+            var w = t.alts[ai][1], is = Math.log(1 + (N - r.d + 0.5) / (r.d + 0.5)), it = Math.log(1 + (P - r.t + 0.5) / (r.t + 0.5));
             weight[ti] = Math.max(weight[ti], w * is);
-            return r.bytes.then(function (u) {
-              var at = 0, pg = 0, i, v, key, e, sn;
+            var bytes = typeof r.bytes === 'string' ? file(r.bytes).then(function (b) { return new Uint8Array(b); }) : Promise.resolve(r.bytes);
+            return bytes.then(function (u) {
+              var at = 0, pg = 0, i, v, key, e, sn, low = 127, seen = {};
               var num = function () { var x = 0, m = 1, b; do { b = u[at++]; x += (b & 127) * m; m *= 128; } while (b > 127); return x; };
               for (i = 0; i < r.t; i++) {
                 pg += num(); v = w * it * num() / 255;
@@ -127,6 +128,11 @@
                 e = secs[key] || (secs[key] = { p: pg, s: sn, b: [], h: [] });
                 e.b[ti] = Math.max(e.b[ti] || 0, w * is * (v >> 1) / 127);
                 if (v & 1) e.h[ti] = Math.max(e.h[ti] || 0, w * is);
+                low = Math.min(low, v >> 1); seen[pg] = 1;
+              }
+              // Pages in the bitmap beyond the kept hits: as if hit once, as weakly as the weakest kept.
+              for (i = 0; i < r.m * 8; i++) {
+                if (u[at + (i >> 3)] >> (i & 7) & 1 && !seen[i]) (rest[i] || (rest[i] = []))[ti] = w * is * low / 127;
               }
             });
           }));
@@ -158,7 +164,8 @@
           Object.keys(pages).forEach(function (k) {
             var pg = pages[k], sum = 0, x = [];
             ts.forEach(function (t, ti) {
-              x[ti] = TITLE * (pg.t[ti] || 0) + weight[ti] * (1 - Math.exp(-(pg.b[ti] || 0))) + HEADING * (pg.h[ti] || 0);
+              var b = (pg.b[ti] || 0) + ((rest[k] || [])[ti] || 0) / weight[ti];
+              x[ti] = TITLE * (pg.t[ti] || 0) + weight[ti] * (1 - Math.exp(-b)) + HEADING * (pg.h[ti] || 0);
               sum += x[ti];
             });
             pg.score = sum * Math.pow(covered(function (ti) { return x[ti]; }), 2);
