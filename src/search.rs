@@ -307,7 +307,7 @@ fn encode(run: &[Hit], page_count: usize) -> TokenList {
         for h in &sections {
             bitmap[h.2 as usize / 8] |= 1 << (h.2 % 8);
         }
-        sections.sort_by(|a, b| b.4.cmp(&a.4));
+        sections.sort_by_key(|h| std::cmp::Reverse(h.4));
         sections.truncate(MAX_SECTION_HITS);
         sections.sort();
     }
