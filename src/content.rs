@@ -120,9 +120,11 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// Title of the home page when content/ has no `_index.md` (the site's title).
+    pub home_title: String,
 }
 
 /// Files an editor leaves behind while saving; never content.
@@ -142,14 +144,20 @@ struct Found {
 }
 
 /// Walks `root/content` and builds the Site.
-pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
+pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
-        return Err(Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
-            .help("put your markdown files in content/, or run `quire init DIR` to start a site")
-            .into());
+        return Err(
+            Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
+                .help(
+                    "put your markdown files in content/, or run `quire init DIR` to start a site",
+                )
+                .into(),
+        );
     }
-    let root_real = root.canonicalize().map_err(|e| Error::io(root, &e, "open the site folder"))?;
+    let root_real = root
+        .canonicalize()
+        .map_err(|e| Error::io(root, &e, "open the site folder"))?;
     let mut diags = Diagnostics::default();
     let mut markdown = Vec::new();
     let mut dirs = vec![PathBuf::new()];
@@ -163,7 +171,10 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| shown(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+                let path = e
+                    .path()
+                    .map(|p| shown(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
                 let message = if e.loop_ancestor().is_some() {
                     "this symbolic link points to a folder that contains it (a loop)".to_owned()
                 } else {
@@ -172,14 +183,21 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
                         None => e.to_string(),
                     }
                 };
-                diags.push(Diagnostic::error(path, message).help("remove or fix the link, or make the file readable"));
+                diags.push(
+                    Diagnostic::error(path, message)
+                        .help("remove or fix the link, or make the file readable"),
+                );
                 continue;
             }
         };
         if entry.depth() == 0 {
             continue;
         }
-        let rel = entry.path().strip_prefix(&content).expect("walkdir stays below its root").to_path_buf();
+        let rel = entry
+            .path()
+            .strip_prefix(&content)
+            .expect("walkdir stays below its root")
+            .to_path_buf();
         if entry.path_is_symlink() {
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(&root_real) => {}
@@ -194,8 +212,14 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         }
         if entry.file_type().is_dir() {
             dirs.push(rel);
-        } else if rel.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")) {
-            markdown.push(Found { file: entry.path().to_path_buf(), rel });
+        } else if rel
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+        {
+            markdown.push(Found {
+                file: entry.path().to_path_buf(),
+                rel,
+            });
         } else {
             assets.push(Asset {
                 path: asset_site_path(&rel),
@@ -208,7 +232,8 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         .into_par_iter()
         .map(|f| {
             let source = Path::new(CONTENT_DIR).join(&f.rel);
-            let doc = crate::error::read_text(&f.file, &source).and_then(|text| parse_document(&text, &source));
+            let doc = crate::error::read_text(&f.file, &source)
+                .and_then(|text| parse_document(&text, &source));
             (f, doc)
         })
         .collect();
@@ -234,7 +259,12 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         if doc.meta.draft && !options.drafts {
             continue;
         }
-        let name = found.rel.file_name().unwrap_or_default().to_string_lossy().to_lowercase();
+        let name = found
+            .rel
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_lowercase();
         let dir = found.rel.parent().unwrap_or(Path::new("")).to_path_buf();
         if is_index_file(&name) {
             index_docs.entry(dir).or_default().push(doc);
@@ -249,7 +279,11 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         // `_index.md` wins over README.md/index.md only if it is alone; two are a conflict.
         docs.sort_by_key(|d| !d.source.ends_with("_index.md"));
         if docs.len() > 1 {
-            diags.push(claim_conflict(&docs[0].source, &docs[1].source, &section_site_path(&dir, None)));
+            diags.push(claim_conflict(
+                &docs[0].source,
+                &docs[1].source,
+                &section_site_path(&dir, None),
+            ));
         }
         let parent = dir.parent().and_then(|p| section_of_dir.get(p).copied());
         if dir != Path::new("") && parent.is_none() {
@@ -258,6 +292,10 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         let has_index_file = !docs.is_empty();
         let doc = match docs.into_iter().next() {
             Some(d) => d,
+            None if dir == Path::new("") => Document {
+                title: options.home_title.clone(),
+                ..implicit_section_doc(&dir)
+            },
             None => implicit_section_doc(&dir),
         };
         if doc.meta.draft && !options.drafts {
@@ -270,8 +308,14 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         };
         let index = site.sections.len();
         section_of_dir.insert(dir.clone(), index);
+        // A folder without `_index.md` still has a page, so links to its index resolve.
+        site.paths_by_source.insert(
+            Path::new(CONTENT_DIR).join(&dir).join("_index.md"),
+            path.clone(),
+        );
         if has_index_file {
-            site.paths_by_source.insert(doc.source.clone(), path.clone());
+            site.paths_by_source
+                .insert(doc.source.clone(), path.clone());
         }
         site.sections.push(Section {
             doc,
@@ -307,7 +351,8 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
             continue;
         }
         let path = format!("{}{slug}/", site.sections[section].path);
-        site.paths_by_source.insert(doc.source.clone(), path.clone());
+        site.paths_by_source
+            .insert(doc.source.clone(), path.clone());
         let index = site.pages.len();
         site.sections[section].pages.push(index);
         site.pages.push(Page { doc, path, section });
@@ -315,7 +360,12 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
 
     check_unique_paths(&site, &mut diags);
     sort_site(&mut site);
-    site.warnings = diags.list.iter().filter(|d| !d.is_error()).cloned().collect();
+    site.warnings = diags
+        .list
+        .iter()
+        .filter(|d| !d.is_error())
+        .cloned()
+        .collect();
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
@@ -360,7 +410,10 @@ fn asset_site_path(rel: &Path) -> String {
 }
 
 fn implicit_section_doc(dir: &Path) -> Document {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Document {
         source: Path::new(CONTENT_DIR).join(dir),
         meta: FrontMatter::default(),
@@ -376,15 +429,25 @@ fn implicit_section_doc(dir: &Path) -> Document {
 fn claim_conflict(a: &Path, b: &Path, path: &str) -> Diagnostic {
     Diagnostic::error(
         b,
-        format!("two files claim the URL /{path}: {} and {}", a.display(), b.display()),
+        format!(
+            "two files claim the URL /{path}: {} and {}",
+            a.display(),
+            b.display()
+        ),
     )
     .help("rename one of them or give it a different `slug:` in its front matter")
 }
 
 fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
     let mut owners: HashMap<&str, &Path> = HashMap::new();
-    let sections = site.sections.iter().map(|s| (s.path.as_str(), s.doc.source.as_path()));
-    let pages = site.pages.iter().map(|p| (p.path.as_str(), p.doc.source.as_path()));
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (s.path.as_str(), s.doc.source.as_path()));
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (p.path.as_str(), p.doc.source.as_path()));
     for (path, source) in sections.chain(pages) {
         if let Some(first) = owners.insert(path, source) {
             diags.push(claim_conflict(first, source, path));
@@ -393,7 +456,9 @@ fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
 }
 
 fn sort_site(site: &mut Site) {
-    let Site { sections, pages, .. } = site;
+    let Site {
+        sections, pages, ..
+    } = site;
     for i in 0..sections.len() {
         let sort_by = sections[i].doc.meta.sort_by.unwrap_or_default();
         let mut list = std::mem::take(&mut sections[i].pages);
@@ -401,7 +466,12 @@ fn sort_site(site: &mut Site) {
             let (a, b) = (&pages[a].doc, &pages[b].doc);
             let by_title = || a.title.cmp(&b.title).then_with(|| a.source.cmp(&b.source));
             match sort_by {
-                SortBy::Weight => a.meta.weight.unwrap_or(i64::MAX).cmp(&b.meta.weight.unwrap_or(i64::MAX)).then_with(by_title),
+                SortBy::Weight => a
+                    .meta
+                    .weight
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.meta.weight.unwrap_or(i64::MAX))
+                    .then_with(by_title),
                 SortBy::Date => b.date.cmp(&a.date).then_with(by_title),
                 SortBy::Title => by_title(),
             }
@@ -410,7 +480,11 @@ fn sort_site(site: &mut Site) {
         let mut subs = std::mem::take(&mut sections[i].subsections);
         subs.sort_by(|&a, &b| {
             let (a, b) = (&sections[a].doc, &sections[b].doc);
-            a.meta.weight.unwrap_or(i64::MAX).cmp(&b.meta.weight.unwrap_or(i64::MAX)).then_with(|| a.title.cmp(&b.title))
+            a.meta
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.meta.weight.unwrap_or(i64::MAX))
+                .then_with(|| a.title.cmp(&b.title))
         });
         sections[i].subsections = subs;
     }
@@ -418,7 +492,11 @@ fn sort_site(site: &mut Site) {
 
 /// Splits and checks front matter; `source` names the file in errors.
 pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
-    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_owned()
+    };
     let (front, body, body_line) = split_front_matter(&text, source)?;
     let meta: FrontMatter = match front {
         Some(yaml_text) if !yaml_text.trim().is_empty() => {
@@ -433,7 +511,11 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         None => match first_heading(body) {
             Some(h) => (h, true),
             None => (
-                source.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
+                source
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
                 false,
             ),
         },
@@ -451,7 +533,10 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
 }
 
 /// Returns (front matter text, body, body's first line number).
-fn split_front_matter<'a>(text: &'a str, source: &Path) -> Result<(Option<&'a str>, &'a str, usize)> {
+fn split_front_matter<'a>(
+    text: &'a str,
+    source: &Path,
+) -> Result<(Option<&'a str>, &'a str, usize)> {
     let Some(rest) = text.strip_prefix("---\n") else {
         return Ok((None, text, 1));
     };
@@ -463,11 +548,14 @@ fn split_front_matter<'a>(text: &'a str, source: &Path) -> Result<(Option<&'a st
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(source, "the front matter that opens on line 1 is never closed")
-        .at(1, 1)
-        .with_source(text)
-        .help("add a line with only `---` after the last front matter line")
-        .into())
+    Err(Diagnostic::error(
+        source,
+        "the front matter that opens on line 1 is never closed",
+    )
+    .at(1, 1)
+    .with_source(text)
+    .help("add a line with only `---` after the last front matter line")
+    .into())
 }
 
 fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
@@ -475,7 +563,9 @@ fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
         Some(key) => {
             let d = Diagnostic::error(source, format!("unknown front matter key `{key}`"));
             match closest(key, FRONT_MATTER_KEYS) {
-                Some(best) => d.help(format!("did you mean `{best}`? Custom values go under `extra:`")),
+                Some(best) => d.help(format!(
+                    "did you mean `{best}`? Custom values go under `extra:`"
+                )),
                 None => d.help("put custom values under `extra:`"),
             }
         }
@@ -483,11 +573,18 @@ fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
             .help("check the YAML on this line: indent with spaces, quote text that contains `: `"),
     };
     // The YAML text starts on line 2 of the file, after the opening `---`.
-    d = d.at(e.line.map_or(2, |l| l + 1), e.column.unwrap_or(1)).with_source(text);
+    d = d
+        .at(e.line.map_or(2, |l| l + 1), e.column.unwrap_or(1))
+        .with_source(text);
     d.into()
 }
 
-fn parse_date_field(value: &Option<String>, key: &str, text: &str, source: &Path) -> Result<Option<Date>> {
+fn parse_date_field(
+    value: &Option<String>,
+    key: &str,
+    text: &str,
+    source: &Path,
+) -> Result<Option<Date>> {
     let Some(value) = value else { return Ok(None) };
     match Date::parse(value) {
         Some(d) => Ok(Some(d)),
@@ -507,7 +604,10 @@ fn parse_date_field(value: &Option<String>, key: &str, text: &str, source: &Path
 
 /// Text of the first ATX heading before any other content, used as a title fallback.
 fn first_heading(body: &str) -> Option<String> {
-    let line = body.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("<!--"))?;
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("<!--"))?;
     let text = line.strip_prefix("# ")?;
     let text = text.trim().trim_end_matches('#').trim();
     (!text.is_empty()).then(|| text.to_owned())
@@ -543,7 +643,10 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error_on_line_one() {
         let e = doc("---\ntitle: x\nbody\n").unwrap_err();
-        assert_eq!(e.diagnostics[0].message, "the front matter that opens on line 1 is never closed");
+        assert_eq!(
+            e.diagnostics[0].message,
+            "the front matter that opens on line 1 is never closed"
+        );
         assert_eq!(e.diagnostics[0].line, Some(1));
     }
 
@@ -551,7 +654,11 @@ mod tests {
     fn yaml_errors_point_at_the_file_line() {
         let e = doc("---\ntitle: x\nweight: heavy\n---\n").unwrap_err();
         assert_eq!(e.diagnostics[0].line, Some(3));
-        assert!(e.diagnostics[0].message.contains("invalid type"), "{}", e.diagnostics[0].message);
+        assert!(
+            e.diagnostics[0].message.contains("invalid type"),
+            "{}",
+            e.diagnostics[0].message
+        );
         let e = doc("---\ntitle: x\ntitel: y\n---\n").unwrap_err();
         assert_eq!(e.diagnostics[0].message, "unknown front matter key `titel`");
         assert_eq!(e.diagnostics[0].line, Some(3));

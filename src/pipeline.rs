@@ -56,10 +56,13 @@ pub struct BuildReport {
 pub fn load_config(options: &BuildOptions) -> Result<Config> {
     let mut config = Config::load(&options.root)?;
     if let Some(base) = &options.base_url {
-        config = Config::parse(&format!("base_url: {base:?}\n"), Path::new("--base-url")).map(|c| Config {
-            base_url: c.base_url,
-            ..config
-        })?;
+        config =
+            Config::parse(&format!("base_url: {base:?}\n"), Path::new("--base-url")).map(|c| {
+                Config {
+                    base_url: c.base_url,
+                    ..config
+                }
+            })?;
     }
     if let Some(out) = &options.output {
         config.output_dir = out.clone();
@@ -70,7 +73,13 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 /// Runs every stage in memory and returns the files of the site, or every error found.
 pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
     let config = load_config(options)?;
-    let site = content::load(&options.root, LoadOptions { drafts: options.drafts })?;
+    let site = content::load(
+        &options.root,
+        &LoadOptions {
+            drafts: options.drafts,
+            home_title: config.title.clone(),
+        },
+    )?;
     let theme = theme::load(&options.root, &config.theme, &config.language)?;
     let renderer = Renderer::new(&theme)?;
 
@@ -81,10 +90,16 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
     let targets = LinkTargets {
         pages_by_source: &site.paths_by_source,
     };
-    let (pages, page_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) =
-        site.pages.par_iter().map(|p| markdown::render(&p.doc, &p.path, &targets)).unzip();
-    let (sections, section_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) =
-        site.sections.par_iter().map(|s| markdown::render(&s.doc, &s.path, &targets)).unzip();
+    let (pages, page_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = site
+        .pages
+        .par_iter()
+        .map(|p| markdown::render(&p.doc, &p.path, &targets))
+        .unzip();
+    let (sections, section_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = site
+        .sections
+        .par_iter()
+        .map(|s| markdown::render(&s.doc, &s.path, &targets))
+        .unzip();
     diags.extend(page_diags.into_iter().flatten());
     diags.extend(section_diags.into_iter().flatten());
 
@@ -105,9 +120,15 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
         });
     }
     let summaries: Vec<&str> = pages.iter().map(|r| r.summary.as_str()).collect();
-    files.push(OutputFile::bytes("sitemap.xml", feeds::sitemap(&config, &site)));
+    files.push(OutputFile::bytes(
+        "sitemap.xml",
+        feeds::sitemap(&config, &site),
+    ));
     files.push(OutputFile::bytes("robots.txt", feeds::robots(&config)));
-    files.push(OutputFile::bytes("atom.xml", feeds::atom(&config, &site, &summaries)));
+    files.push(OutputFile::bytes(
+        "atom.xml",
+        feeds::atom(&config, &site, &summaries),
+    ));
 
     check_links(&options.root, &site, &pages, &sections, &files, &mut diags);
     if diags.has_errors() {
@@ -123,22 +144,30 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
     let shared = renderer.shared(&data, &theme.strings);
     let page_html: Vec<_> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| renderer.render_page(&data, &shared, i).map(|html| (file_for_site_path(&site.pages[i].path), html)))
+        .map(|i| {
+            renderer
+                .render_page(&data, &shared, i)
+                .map(|html| (file_for_site_path(&site.pages[i].path), html))
+        })
         .collect();
     let section_html: Vec<_> = (0..site.sections.len())
         .into_par_iter()
-        .map(|i| renderer.render_section(&data, &shared, i).map(|html| (file_for_site_path(&site.sections[i].path), html)))
+        .map(|i| {
+            renderer
+                .render_section(&data, &shared, i)
+                .map(|html| (file_for_site_path(&site.sections[i].path), html))
+        })
         .collect();
     for result in page_html.into_iter().chain(section_html) {
         match result {
             Ok((path, html)) => files.push(OutputFile::bytes(path, html)),
-            Err(d) => diags.push(d),
+            Err(e) => diags.extend(e.diagnostics),
         }
     }
     if renderer.has_template("404.html") {
         match renderer.render_not_found(&data, &shared) {
             Ok(html) => files.push(OutputFile::bytes("404.html", html)),
-            Err(d) => diags.push(d),
+            Err(e) => diags.extend(e.diagnostics),
         }
     }
     check_unique_files(&files, &mut diags);
@@ -171,11 +200,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 }
 
 fn check_templates_exist(root: &Path, site: &Site, renderer: &Renderer, diags: &mut Diagnostics) {
-    let docs = site
-        .pages
-        .iter()
-        .map(|p| (&p.doc, "page.html"))
-        .chain(site.sections.iter().enumerate().map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" })));
+    let docs = site.pages.iter().map(|p| (&p.doc, "page.html")).chain(
+        site.sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" })),
+    );
     for (doc, fallback) in docs {
         let name = template_name(doc, fallback);
         if !renderer.has_template(name) {
@@ -184,10 +214,15 @@ fn check_templates_exist(root: &Path, site: &Site, renderer: &Renderer, diags: &
                 Some(_) => {
                     let line = doc.body_line.saturating_sub(1);
                     let text = std::fs::read_to_string(root.join(&doc.source)).unwrap_or_default();
-                    let line = text.lines().position(|l| l.starts_with("template")).map_or(line, |i| i + 1);
+                    let line = text
+                        .lines()
+                        .position(|l| l.starts_with("template"))
+                        .map_or(line, |i| i + 1);
                     d.at_line(line).help("create it in templates/ or in the theme's templates/, or remove `template:`")
                 }
-                None => d.help(format!("the theme must provide {name}; create templates/{name} in the site to add it")),
+                None => d.help(format!(
+                    "the theme must provide {name}; create templates/{name} in the site to add it"
+                )),
             };
             diags.push(d);
         }
@@ -196,28 +231,66 @@ fn check_templates_exist(root: &Path, site: &Site, renderer: &Renderer, diags: &
 
 /// Every internal link must reach a page, section or file of this build, and its `#fragment`
 /// a heading of the target page.
-fn check_links(root: &Path, site: &Site, pages: &[Rendered], sections: &[Rendered], files: &[OutputFile], diags: &mut Diagnostics) {
+fn check_links(
+    root: &Path,
+    site: &Site,
+    pages: &[Rendered],
+    sections: &[Rendered],
+    files: &[OutputFile],
+    diags: &mut Diagnostics,
+) {
     let mut headings: HashMap<&str, HashSet<&str>> = HashMap::new();
-    let docs = site.pages.iter().map(|p| &p.path).zip(pages).chain(site.sections.iter().map(|s| &s.path).zip(sections));
+    let docs = site
+        .pages
+        .iter()
+        .map(|p| &p.path)
+        .zip(pages)
+        .chain(site.sections.iter().map(|s| &s.path).zip(sections));
     for (path, rendered) in docs.clone() {
-        headings.insert(path.as_str(), rendered.heading_ids.iter().map(String::as_str).collect());
+        headings.insert(
+            path.as_str(),
+            rendered.heading_ids.iter().map(String::as_str).collect(),
+        );
     }
     let file_paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let sources = site.pages.iter().map(|p| &p.doc).chain(site.sections.iter().map(|s| &s.doc));
+    let sources = site
+        .pages
+        .iter()
+        .map(|p| &p.doc)
+        .chain(site.sections.iter().map(|s| &s.doc));
     for ((path, rendered), doc) in docs.zip(sources) {
         for link in &rendered.links {
-            let target = if link.target.is_empty() { path.as_str() } else { link.target.as_str() };
+            let target = if link.target.is_empty() {
+                path.as_str()
+            } else {
+                link.target.as_str()
+            };
             let decoded = url::decode_path(target).unwrap_or_else(|| target.to_owned());
-            let as_page = if decoded.ends_with('/') || decoded.is_empty() { decoded.clone() } else { format!("{decoded}/") };
-            let problem = match headings.get(decoded.as_str()).or_else(|| headings.get(as_page.as_str())) {
+            let as_page = if decoded.ends_with('/') || decoded.is_empty() {
+                decoded.clone()
+            } else {
+                format!("{decoded}/")
+            };
+            let problem = match headings
+                .get(decoded.as_str())
+                .or_else(|| headings.get(as_page.as_str()))
+            {
                 Some(ids) => match &link.fragment {
-                    Some(f) if !f.is_empty() && !ids.contains(f.as_str()) => {
-                        Some(format!("the link `{}` points to a heading `#{f}` that does not exist", link.written))
-                    }
+                    Some(f) if !f.is_empty() && !ids.contains(f.as_str()) => Some(format!(
+                        "the link `{}` points to a heading `#{f}` that does not exist",
+                        link.written
+                    )),
                     _ => None,
                 },
-                None if file_paths.contains(decoded.as_str()) || file_paths.contains(file_for_site_path(&decoded).as_str()) => None,
-                None => Some(format!("the link `{}` points to nothing in this site", link.written)),
+                None if file_paths.contains(decoded.as_str())
+                    || file_paths.contains(file_for_site_path(&decoded).as_str()) =>
+                {
+                    None
+                }
+                None => Some(format!(
+                    "the link `{}` points to nothing in this site",
+                    link.written
+                )),
             };
             if let Some(message) = problem {
                 let text = std::fs::read_to_string(root.join(&doc.source)).ok();

@@ -113,31 +113,51 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer> {
         let mut tera = Tera::new();
         tera.register_filter("json", json_filter);
-        let shown_paths: HashMap<String, PathBuf> = theme.templates.iter().map(|t| (t.name.clone(), t.shown.clone())).collect();
-        let sources: HashMap<String, String> = theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
+        let shown_paths: HashMap<String, PathBuf> = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.shown.clone()))
+            .collect();
+        let sources: HashMap<String, String> = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.text.clone()))
+            .collect();
         // Parse one by one first, so a syntax error names its own file.
         let mut diags = Vec::new();
         for t in &theme.templates {
-            if let Err(e) = Tera::new().add_raw_template(&t.name, &t.text) {
-                if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. }) && !e.to_string().contains("Unknown") {
-                    diags.push(tera_diagnostic(&e, &shown_paths, &sources));
-                }
+            if let Err(e) = Tera::new().add_raw_template(&t.name, &t.text)
+                && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
+                && !e.to_string().contains("Unknown")
+            {
+                diags.push(tera_diagnostic(&e, &shown_paths, &sources));
             }
         }
         if !diags.is_empty() {
             return Err(Error::new(diags));
         }
-        tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-            .map_err(|e| Error::from(tera_diagnostic(&e, &shown_paths, &sources)))?;
-        Ok(Renderer { tera, shown_paths, sources })
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|t| (t.name.as_str(), t.text.as_str())),
+        )
+        .map_err(|e| Error::from(tera_diagnostic(&e, &shown_paths, &sources)))?;
+        Ok(Renderer {
+            tera,
+            shown_paths,
+            sources,
+        })
     }
 
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
 
-    fn render(&self, name: &str, context: &Context) -> std::result::Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources))
+    fn render(&self, name: &str, context: &Context) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources).into())
     }
 
     /// Values every page of this build shares.
@@ -151,7 +171,9 @@ impl Renderer {
             extra: &config.extra,
         });
         let nav = Value::from_serializable(&nav_children(data.site, 0));
-        let sections = (0..data.site.sections.len()).map(|i| Value::from_serializable(&section_view(data, i))).collect();
+        let sections = (0..data.site.sections.len())
+            .map(|i| Value::from_serializable(&section_view(data, i)))
+            .collect();
         Shared {
             site,
             nav,
@@ -172,12 +194,24 @@ impl Renderer {
     }
 
     /// Renders page `index` with its template.
-    pub fn render_page(&self, data: &RenderedSite, shared: &Shared, index: usize) -> std::result::Result<String, Diagnostic> {
+    pub fn render_page(
+        &self,
+        data: &RenderedSite,
+        shared: &Shared,
+        index: usize,
+    ) -> Result<String> {
         let page = &data.site.pages[index];
         let rendered = &data.pages[index];
         let section = &data.site.sections[page.section];
-        let position = section.pages.iter().position(|&p| p == index).expect("a page is listed in its section");
-        let neighbour = |i: Option<usize>| i.and_then(|i| section.pages.get(i)).map(|&p| page_ref(data, p));
+        let position = section
+            .pages
+            .iter()
+            .position(|&p| p == index)
+            .expect("a page is listed in its section");
+        let neighbour = |i: Option<usize>| {
+            i.and_then(|i| section.pages.get(i))
+                .map(|&p| page_ref(data, p))
+        };
         let view = PageView {
             list: page_ref(data, index),
             permalink: data.config.permalink(&page.path),
@@ -199,7 +233,12 @@ impl Renderer {
     }
 
     /// Renders section `index`; section 0 (the home page) uses `index.html`.
-    pub fn render_section(&self, data: &RenderedSite, shared: &Shared, index: usize) -> std::result::Result<String, Diagnostic> {
+    pub fn render_section(
+        &self,
+        data: &RenderedSite,
+        shared: &Shared,
+        index: usize,
+    ) -> Result<String> {
         let section = &data.site.sections[index];
         let mut ctx = self.base_context(shared, &section.path, root_prefix(&section.path));
         ctx.insert_value("section", shared.sections[index].clone());
@@ -209,12 +248,16 @@ impl Renderer {
             None => Vec::new(),
         };
         ctx.insert("breadcrumbs", &crumbs);
-        let fallback = if index == 0 { "index.html" } else { "section.html" };
+        let fallback = if index == 0 {
+            "index.html"
+        } else {
+            "section.html"
+        };
         self.render(template_name(&section.doc, fallback), &ctx)
     }
 
     /// The not-found page: served at any depth, so its links start from the base URL's path.
-    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> std::result::Result<String, Diagnostic> {
+    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<String> {
         let ctx = self.base_context(shared, "404.html", data.config.base_path());
         self.render("404.html", &ctx)
     }
@@ -276,7 +319,11 @@ fn nav_children(site: &Site, index: usize) -> Vec<NavItem<'_>> {
             children: s.subsections.iter().map(|&c| item(site, c)).collect(),
         }
     }
-    site.sections[index].subsections.iter().map(|&c| item(site, c)).collect()
+    site.sections[index]
+        .subsections
+        .iter()
+        .map(|&c| item(site, c))
+        .collect()
 }
 
 /// Home -> ... -> the section `index`, for a page inside it.
@@ -298,21 +345,32 @@ fn breadcrumbs(site: &Site, index: usize) -> Vec<Crumb<'_>> {
 /// `{{ value | json }}`: JSON that is safe inside `<script>` (no `<`, `>` or `&` left raw).
 fn json_filter(value: &Value, _: Kwargs, _: &State) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
-fn tera_diagnostic(e: &tera::Error, shown: &HashMap<String, PathBuf>, sources: &HashMap<String, String>) -> Diagnostic {
+fn tera_diagnostic(
+    e: &tera::Error,
+    shown: &HashMap<String, PathBuf>,
+    sources: &HashMap<String, String>,
+) -> Diagnostic {
     let report = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
     };
     match report {
         Some(r) => {
-            let path = shown.get(r.filename()).cloned().unwrap_or_else(|| PathBuf::from(r.filename()));
+            let path = shown
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(r.filename()));
             let span = r.span();
             let mut d = Diagnostic::error(path, format!("template error: {}", r.message()))
                 .at(span.start_line, span.start_col + 1)
-                .help("fix the template at this place; README.md lists the variables templates get");
+                .help(
+                    "fix the template at this place; README.md lists the variables templates get",
+                );
             if let Some(source) = sources.get(r.filename()) {
                 d = d.with_source(source);
             }
@@ -321,8 +379,10 @@ fn tera_diagnostic(e: &tera::Error, shown: &HashMap<String, PathBuf>, sources: &
         None => {
             let message = e.to_string();
             let (path, line) = locate_in_report(&message, shown);
-            let mut d = Diagnostic::error(path, format!("template error: {}", first_line(&message)))
-                .help("check the template named here; README.md lists the templates a theme provides");
+            let mut d =
+                Diagnostic::error(path, format!("template error: {}", first_line(&message))).help(
+                    "check the template named here; README.md lists the templates a theme provides",
+                );
             if let Some(l) = line {
                 d = d.at_line(l);
             }
@@ -332,7 +392,10 @@ fn tera_diagnostic(e: &tera::Error, shown: &HashMap<String, PathBuf>, sources: &
 }
 
 fn first_line(text: &str) -> &str {
-    text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text).trim_start_matches("error: ")
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(text)
+        .trim_start_matches("error: ")
 }
 
 /// Finds `--> name:line` in a report Tera formatted itself.
