@@ -15,6 +15,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Tests run offline: every host name but loopback fails to resolve, so a page that reaches for a
+ * CDN or remote font shows the request in `failedRequests` (net::ERR_NAME_NOT_RESOLVED) at once.
+ */
+const OFFLINE_RULES = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1';
+
 /** A script that is still running after this long is stuck: fail it rather than hang cargo test. */
 const SCRIPT_TIMEOUT_MS = Number(process.env.QUIRE_BROWSER_TIMEOUT_MS || 60_000);
 
@@ -31,7 +37,7 @@ export function launch() {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, OFFLINE_RULES],
   });
 }
 

