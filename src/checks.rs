@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::config::CONFIG_FILE;
 use crate::content::Site;
 use crate::error::{Diagnostic, Diagnostics};
@@ -15,15 +17,21 @@ use crate::url;
 
 /// The hotline guard over every article and site.yaml: numbers only through declared contacts.
 pub(crate) fn check_phone_numbers(root: &Path, site: &Site, diags: &mut Diagnostics) {
-    let docs = site
+    let docs: Vec<_> = site
         .pages
         .iter()
         .map(|p| &p.doc)
-        .chain(site.sections.iter().map(|s| &s.doc));
-    for doc in docs {
-        diags.extend(hotline::check(&doc.front_matter, 2, &doc.source));
-        diags.extend(hotline::check(&doc.body, doc.body_line, &doc.source));
-    }
+        .chain(site.sections.iter().map(|s| &s.doc))
+        .collect();
+    let found: Vec<Diagnostic> = docs
+        .par_iter()
+        .flat_map_iter(|doc| {
+            let mut found = hotline::check(&doc.front_matter, 2, &doc.source);
+            found.extend(hotline::check(&doc.body, doc.body_line, &doc.source));
+            found
+        })
+        .collect();
+    diags.extend(found);
     if let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) {
         diags.extend(hotline::check_config(&text, Path::new(CONFIG_FILE)));
     }
@@ -139,7 +147,10 @@ pub(crate) fn check_reachable(site: &Site, files: &[OutputFile], diags: &mut Dia
             continue;
         };
         let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
-        for href in hrefs(&String::from_utf8_lossy(bytes)) {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        for href in hrefs(text) {
             if let Some(target) = resolve_href(dir, &href)
                 && html.contains_key(target.as_str())
                 && !seen.contains(&target)

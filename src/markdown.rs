@@ -319,7 +319,7 @@ pub fn render(
     let mut html = String::with_capacity(doc.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     for s in &mut sections {
-        s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.text = collapse_whitespace(&s.text);
     }
     sections.retain(|s| !s.text.is_empty() || !s.id.is_empty());
     let heading_ids = headings.iter().map(|(_, id, _)| id.clone()).collect();
@@ -390,7 +390,19 @@ fn plain_text(events: &[Event]) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&out)
+}
+
+/// Runs of white space become one space; leading and trailing space goes.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// (words, of which CJK characters): each CJK character counts as a word.
