@@ -322,6 +322,9 @@ pub fn render(
         s.text = collapse_whitespace(&s.text);
     }
     sections.retain(|s| !s.text.is_empty() || !s.id.is_empty());
+    for d in &mut diags {
+        d.source_line = d.line.and_then(|l| doc.line_text(l)).map(str::to_owned);
+    }
     let heading_ids = headings.iter().map(|(_, id, _)| id.clone()).collect();
     // About 200 Latin words or 400 CJK characters a minute.
     let minutes = (word_count - cjk_count) as f64 / 200.0 + cjk_count as f64 / 400.0;
