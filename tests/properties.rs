@@ -105,7 +105,7 @@ fn front_matter_splits_exactly() {
             .chars()
             .filter(|c| c.is_alphanumeric() || *c == ' ')
             .collect();
-        let body = g.text(60).replace('\r', "").replace('\u{feff}', "");
+        let body = g.text(60).replace(['\r', '\u{feff}'], "");
         let text = format!("---\ntitle: \"{title}\"\nweight: 3\n---\n{body}");
         let doc = parse_document(&text, Path::new("content/a.md"))
             .unwrap_or_else(|e| panic!("{text:?}: {e}"));
