@@ -100,6 +100,7 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
     let targets = LinkTargets {
         pages_by_source: &site.paths_by_source,
         contacts: &config.contacts,
+        strings: &theme.strings,
     };
     let (pages, page_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = site
         .pages

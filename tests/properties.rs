@@ -209,9 +209,11 @@ fn relative_links_reach_their_target_under_any_base_path() {
 fn no_text_panics_the_guard_or_the_renderer() {
     let mut g = Gen(0x6a09e667f3bcc909);
     let pages: HashMap<PathBuf, String> = [(PathBuf::from("content/b.md"), "b/".to_owned())].into();
+    let strings = Default::default();
     let targets = LinkTargets {
         pages_by_source: &pages,
         contacts: &[],
+        strings: &strings,
     };
     for _ in 0..CASES {
         let text = g.text(80);
