@@ -231,7 +231,11 @@ impl Renderer {
             word_count: rendered.word_count,
             prev: neighbour(position.checked_sub(1)),
             next: neighbour(Some(position + 1)),
-            faq: if is_faq(&page.doc, &section.doc) { faq_entries(&page.doc.title, rendered) } else { Vec::new() },
+            faq: if is_faq(&page.doc, &section.doc) {
+                faq_entries(&page.doc.title, rendered)
+            } else {
+                Vec::new()
+            },
         };
         let mut ctx = self.base_context(shared, &page.path, root_prefix(&page.path));
         ctx.insert("page", &view);
