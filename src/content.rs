@@ -71,6 +71,8 @@ pub struct Document {
     pub title_from_heading: bool,
     pub date: Option<Date>,
     pub updated: Option<Date>,
+    /// The YAML between the `---` lines (it starts on line 2), empty without front matter.
+    pub front_matter: String,
     /// The markdown after the front matter, with `\n` line endings.
     pub body: String,
     /// 1-based line of the file on which `body` starts.
@@ -421,6 +423,7 @@ fn implicit_section_doc(dir: &Path) -> Document {
         title_from_heading: false,
         date: None,
         updated: None,
+        front_matter: String::new(),
         body: String::new(),
         body_line: 1,
     }
@@ -526,6 +529,7 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         title_from_heading,
         date,
         updated,
+        front_matter: front.unwrap_or_default().to_owned(),
         body: body.to_owned(),
         body_line,
         meta,

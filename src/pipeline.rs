@@ -2,7 +2,6 @@
 //! check -> templates -> feeds -> output. `quire build`, `quire check` and `quire serve` all
 //! come through here.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -15,7 +14,7 @@ use crate::markdown::{self, LinkTargets, Rendered};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
 use crate::templates::{RenderedSite, Renderer, template_name};
 use crate::theme::{self, Source};
-use crate::{feeds, url};
+use crate::{checks, external, feeds};
 
 /// What a build is asked to do, beyond what site.yaml says.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +28,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Warnings fail the build too.
     pub strict: bool,
+    /// Also request every external link (`quire check --external`).
+    pub check_external: bool,
 }
 
 /// A site built in memory, not yet written.
@@ -72,23 +73,33 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 
 /// Runs every stage in memory and returns the files of the site, or every error found.
 pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
-    let config = load_config(options)?;
+    let config = load_config(options);
     let site = content::load(
         &options.root,
         &LoadOptions {
             drafts: options.drafts,
-            home_title: config.title.clone(),
+            home_title: config.as_ref().map(|c| c.title.clone()).unwrap_or_default(),
         },
-    )?;
+    );
+    // Report the problems of site.yaml and of every article together.
+    let (config, site) = match (config, site) {
+        (Ok(config), Ok(site)) => (config, site),
+        (config, site) => {
+            let errors = config.err().into_iter().chain(site.err());
+            return Err(Error::new(errors.flat_map(|e| e.diagnostics).collect()));
+        }
+    };
     let theme = theme::load(&options.root, &config.theme, &config.language)?;
     let renderer = Renderer::new(&theme)?;
 
     let mut diags = Diagnostics::default();
     diags.extend(site.warnings.iter().cloned());
     check_templates_exist(&options.root, &site, &renderer, &mut diags);
+    checks::check_phone_numbers(&options.root, &site, &mut diags);
 
     let targets = LinkTargets {
         pages_by_source: &site.paths_by_source,
+        contacts: &config.contacts,
     };
     let (pages, page_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = site
         .pages
@@ -130,7 +141,7 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
         feeds::atom(&config, &site, &summaries),
     ));
 
-    check_links(&options.root, &site, &pages, &sections, &files, &mut diags);
+    checks::check_links(&options.root, &site, &pages, &sections, &files, &mut diags);
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
@@ -170,7 +181,14 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
             Err(e) => diags.extend(e.diagnostics),
         }
     }
-    check_unique_files(&files, &mut diags);
+    checks::check_unique_files(&files, &mut diags);
+    checks::check_reachable(&site, &files, &mut diags);
+    if options.check_external {
+        diags.extend(external::check(
+            checks::external_links(&site, &pages, &sections),
+            external::Limits::default(),
+        ));
+    }
     let warnings = diags.into_result(options.strict)?;
     Ok(BuiltSite {
         page_count: site.pages.len(),
@@ -225,95 +243,6 @@ fn check_templates_exist(root: &Path, site: &Site, renderer: &Renderer, diags: &
                 )),
             };
             diags.push(d);
-        }
-    }
-}
-
-/// Every internal link must reach a page, section or file of this build, and its `#fragment`
-/// a heading of the target page.
-fn check_links(
-    root: &Path,
-    site: &Site,
-    pages: &[Rendered],
-    sections: &[Rendered],
-    files: &[OutputFile],
-    diags: &mut Diagnostics,
-) {
-    let mut headings: HashMap<&str, HashSet<&str>> = HashMap::new();
-    let docs = site
-        .pages
-        .iter()
-        .map(|p| &p.path)
-        .zip(pages)
-        .chain(site.sections.iter().map(|s| &s.path).zip(sections));
-    for (path, rendered) in docs.clone() {
-        headings.insert(
-            path.as_str(),
-            rendered.heading_ids.iter().map(String::as_str).collect(),
-        );
-    }
-    let file_paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let sources = site
-        .pages
-        .iter()
-        .map(|p| &p.doc)
-        .chain(site.sections.iter().map(|s| &s.doc));
-    for ((path, rendered), doc) in docs.zip(sources) {
-        for link in &rendered.links {
-            let target = if link.target.is_empty() {
-                path.as_str()
-            } else {
-                link.target.as_str()
-            };
-            let decoded = url::decode_path(target).unwrap_or_else(|| target.to_owned());
-            let as_page = if decoded.ends_with('/') || decoded.is_empty() {
-                decoded.clone()
-            } else {
-                format!("{decoded}/")
-            };
-            let problem = match headings
-                .get(decoded.as_str())
-                .or_else(|| headings.get(as_page.as_str()))
-            {
-                Some(ids) => match &link.fragment {
-                    Some(f) if !f.is_empty() && !ids.contains(f.as_str()) => Some(format!(
-                        "the link `{}` points to a heading `#{f}` that does not exist",
-                        link.written
-                    )),
-                    _ => None,
-                },
-                None if file_paths.contains(decoded.as_str())
-                    || file_paths.contains(file_for_site_path(&decoded).as_str()) =>
-                {
-                    None
-                }
-                None => Some(format!(
-                    "the link `{}` points to nothing in this site",
-                    link.written
-                )),
-            };
-            if let Some(message) = problem {
-                let text = std::fs::read_to_string(root.join(&doc.source)).ok();
-                let mut d = Diagnostic::error(&doc.source, message)
-                    .at(link.line, link.column)
-                    .help("check the spelling; a heading's anchor is its text in lower case with spaces as `-` and punctuation removed");
-                if let Some(text) = text {
-                    d = d.with_source(&text);
-                }
-                diags.push(d);
-            }
-        }
-    }
-}
-
-fn check_unique_files(files: &[OutputFile], diags: &mut Diagnostics) {
-    let mut seen = HashSet::new();
-    for f in files {
-        if !seen.insert(f.path.as_str()) {
-            diags.push(
-                Diagnostic::error(&f.path, format!("two things in the site would be written to {}", f.path))
-                    .help("a static file or asset has the same path as a page or another file; rename one"),
-            );
         }
     }
 }
