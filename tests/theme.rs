@@ -106,12 +106,19 @@ fn head_has_title_description_canonical_and_open_graph() {
     }
     let home = site.read("public/index.html");
     let head = between(&home, "<head>", "</head>");
-    assert!(head.contains("<title>Help</title>"), "{head}");
+    assert!(head.contains("<title>Welcome - Help</title>"), "{head}");
     assert!(head.contains("<link rel=\"canonical\" href=\"https://example.org/docs/\">"));
     assert!(head.contains("<meta property=\"og:type\" content=\"website\">"));
     assert!(
         head.contains("<meta name=\"description\" content=\"Site blurb\">"),
         "{head}"
+    );
+    let untitled = built(TestSite::new().file("content/a.md", page("A", "x")));
+    assert!(
+        untitled
+            .read("public/index.html")
+            .contains("<title>Test site</title>"),
+        "a home without _index.md is titled once"
     );
     // The not-found page stands for no address of its own.
     assert!(!site.read("public/404.html").contains("rel=\"canonical\""));
