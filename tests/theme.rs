@@ -356,3 +356,78 @@ fn pages_have_landmarks_skip_link_breadcrumbs_and_pager() {
     // Opened from disk, folder links get index.html; the script acts only under file:.
     assert!(body.contains("if(location.protocol===\"file:\")"));
 }
+
+/// The colour variables of the first rule in `css` that starts with `selector`.
+fn palette(css: &str, selector: &str) -> std::collections::HashMap<String, String> {
+    let block = between(css, selector, "}");
+    block
+        .lines()
+        .filter_map(|line| {
+            let (name, value) = line.trim().strip_prefix("--")?.split_once(':')?;
+            let value = value.trim().trim_end_matches(';');
+            value
+                .starts_with('#')
+                .then(|| (name.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let luminance = |hex: &str| {
+        let channel = |i: usize| {
+            let c = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn both_colour_schemes_meet_wcag_aa() {
+    let css = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/static/style.css"
+    ))
+    .unwrap();
+    let light = palette(&css, ":root {\n  color-scheme: light;");
+    let dark = palette(&css, ":root:not([data-theme=\"light\"]) {");
+    assert_eq!(
+        dark,
+        palette(&css, ":root[data-theme=\"dark\"] {"),
+        "the two dark palettes are the same"
+    );
+    // Text on every background it is drawn on: 4.5:1. Focus rings and input borders: 3:1.
+    let mut pairs: Vec<(String, String, f64)> = Vec::new();
+    for text in ["fg", "fg-muted", "accent"] {
+        for background in ["bg", "bg-soft", "bg-code", "accent-soft"] {
+            pairs.push((text.into(), background.into(), 4.5));
+        }
+    }
+    for kind in ["note", "tip", "important", "warning", "caution"] {
+        for text in [kind, "fg", "accent"] {
+            pairs.push((text.into(), format!("{kind}-bg"), 4.5));
+        }
+    }
+    pairs.push(("bg".into(), "accent".into(), 4.5)); // button text
+    for background in ["bg", "bg-soft"] {
+        for line in ["focus", "border-strong"] {
+            pairs.push((line.into(), background.into(), 3.0));
+        }
+    }
+    for (name, colours) in [("light", &light), ("dark", &dark)] {
+        assert!(colours.len() >= 20, "{name}: {colours:?}");
+        for (fg, bg, needed) in &pairs {
+            let ratio = contrast(&colours[fg], &colours[bg]);
+            assert!(
+                ratio >= *needed,
+                "{name}: --{fg} on --{bg} is {ratio:.2}:1, below {needed}:1"
+            );
+        }
+    }
+}
