@@ -1,7 +1,7 @@
 //! The default theme over whole sites: the project's own zh-CN help site and an English fixture
 //! that uses every markdown feature, FAQ pages and nested sections. Their HTML passes the Nu
 //! HTML Checker (tests/html_valid.rs covers a small zh-CN site too), and in headless Chromium
-//! no page scrolls sideways at 1280 or 375 px and every navigation link resolves. Each test
+//! no page scrolls sideways at 1280, 375 or 360 px and every navigation link resolves. Each test
 //! skips when its tools are missing, unless QUIRE_REQUIRE_BROWSER=1.
 
 mod common;

@@ -1,7 +1,7 @@
-// The default theme in a real browser. For every page URL given, at 1280 px and 375 px wide with
-// scripts on, and 375 px with scripts off: does the page scroll sideways, and does every link of
-// the sidebar, table of contents, breadcrumbs and pager lead to a page that exists (and to an
-// element with the fragment's id)? Then, on the first page: the phone menu, the light/dark
+// The default theme in a real browser. For every page URL given, at 1280 px and 375 px wide
+// with scripts on, and 360 px (the narrowest phones) with scripts off: does the page scroll
+// sideways, and does every link of the sidebar, table of contents, breadcrumbs and pager lead to
+// a page that exists (and to an element with the fragment's id)? Then, on the first page: the phone menu, the light/dark
 // switch remembered across a reload, and folder links opened from disk.
 //   node theme-layout.mjs FILE_URL_OF_FIRST_PAGE URL...
 // -> {"pages": [...], "brokenLinks": [...], "problems": [...], "menu": {...}, "scheme": {...},
@@ -12,7 +12,7 @@ import { main, withBrowser, watchProblems } from './lib.mjs';
 const VIEWS = [
   { name: '1280', width: 1280, height: 800, javaScriptEnabled: true },
   { name: '375', width: 375, height: 740, javaScriptEnabled: true },
-  { name: '375-nojs', width: 375, height: 740, javaScriptEnabled: false },
+  { name: '360-nojs', width: 360, height: 740, javaScriptEnabled: false },
 ];
 
 const LINKS = '#site-nav a[href], .toc a[href], .breadcrumbs a[href], .pager a[href]';
