@@ -71,9 +71,9 @@ fn lang_and_ui_strings_follow_site_language() {
         "跳到正文",
         ">目录<",
         "下一篇</span>",
-        "站内搜索",
+        "搜索本站",
         ">警告</p>",
-        "搜索帮助内容…",
+        "搜索（按 / 键）",
     ] {
         assert!(html.contains(text), "Chinese page lacks {text:?}");
     }
@@ -324,7 +324,7 @@ fn pages_have_landmarks_skip_link_breadcrumbs_and_pager() {
     );
     for landmark in [
         "<header class=\"site-header\">",
-        "<form role=\"search\" action=\"../../search/\"",
+        "<form role=\"search\" class=\"search\" action=\"../../search/\"",
         "<input type=\"search\" id=\"search-input\" name=\"q\"",
         "<div id=\"search-results\"",
         "<nav id=\"site-nav\" class=\"sidebar\" aria-label=\"Site navigation\">",
