@@ -173,8 +173,12 @@ fn pages_fit_phones_and_desktops_and_their_navigation_links_resolve() {
     assert_eq!(scheme["pressedAfter"], "true", "{scheme}");
     assert_eq!(scheme["stored"], "dark", "{scheme}");
     assert_eq!(
+        scheme["themeAtFirstBody"], "dark",
+        "the stored choice is set before the body is parsed: {scheme}"
+    );
+    assert_eq!(
         scheme["afterReload"], dark,
-        "the stored choice applies before the body is drawn: {scheme}"
+        "the stored choice survives a reload: {scheme}"
     );
     assert_eq!(scheme["systemDark"], dark, "{scheme}");
 

@@ -83,9 +83,12 @@ async function checkScheme(browser, url) {
   result.afterClick = await background(page);
   result.pressedAfter = await page.getAttribute('.theme-toggle', 'aria-pressed');
   result.stored = await page.evaluate(() => localStorage.getItem('quire-theme'));
-  // The choice is applied by <head> before the body exists: read it as the body is first parsed.
+  // The choice is applied by <head> before the body exists (so nothing is drawn in the wrong
+  // colours): look as soon as there is a body, then once the page has loaded.
   await page.reload({ waitUntil: 'commit' });
-  await page.waitForSelector('body');
+  await page.waitForSelector('body', { state: 'attached' });
+  result.themeAtFirstBody = await page.evaluate(() => document.documentElement.getAttribute('data-theme'));
+  await page.waitForLoadState('load');
   result.afterReload = await background(page);
   await context.close();
 
