@@ -105,8 +105,10 @@ async function checkFromDisk(browser, fileUrl) {
   const page = await context.newPage();
   await page.goto(fileUrl, { waitUntil: 'load' });
   const hrefs = await page.$$eval('#site-nav a', (links) => links.map((a) => a.getAttribute('href')));
-  await page.click('#site-nav .nav-tree > li:nth-child(2) > a');
-  await page.waitForLoadState('load');
+  await Promise.all([
+    page.waitForURL((url) => url.href !== fileUrl, { waitUntil: 'load' }),
+    page.click('#site-nav .nav-tree > li:nth-child(2) > a'),
+  ]);
   const result = { hrefs, landedOn: page.url(), landedTitle: await page.title() };
   await context.close();
   return result;
