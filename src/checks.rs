@@ -5,25 +5,34 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::config::CONFIG_FILE;
 use crate::content::Site;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hotline;
 use crate::markdown::{LinkTarget, Rendered};
 use crate::output::{OutputFile, file_for_site_path};
+use crate::templates::{Renderer, template_name};
 use crate::url;
 
 /// The hotline guard over every article and site.yaml: numbers only through declared contacts.
 pub(crate) fn check_phone_numbers(root: &Path, site: &Site, diags: &mut Diagnostics) {
-    let docs = site
+    let docs: Vec<_> = site
         .pages
         .iter()
         .map(|p| &p.doc)
-        .chain(site.sections.iter().map(|s| &s.doc));
-    for doc in docs {
-        diags.extend(hotline::check(&doc.front_matter, 2, &doc.source));
-        diags.extend(hotline::check(&doc.body, doc.body_line, &doc.source));
-    }
+        .chain(site.sections.iter().map(|s| &s.doc))
+        .collect();
+    let found: Vec<Diagnostic> = docs
+        .par_iter()
+        .flat_map_iter(|doc| {
+            let mut found = hotline::check(&doc.front_matter, 2, &doc.source);
+            found.extend(hotline::check(&doc.body, doc.body_line, &doc.source));
+            found
+        })
+        .collect();
+    diags.extend(found);
     if let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) {
         diags.extend(hotline::check_config(&text, Path::new(CONFIG_FILE)));
     }
@@ -32,7 +41,6 @@ pub(crate) fn check_phone_numbers(root: &Path, site: &Site, diags: &mut Diagnost
 /// Every internal link must reach a page, section or file of this build, and its `#fragment`
 /// a heading of the target page.
 pub(crate) fn check_links(
-    root: &Path,
     site: &Site,
     pages: &[Rendered],
     sections: &[Rendered],
@@ -93,13 +101,10 @@ pub(crate) fn check_links(
                 )),
             };
             if let Some(message) = problem {
-                let text = std::fs::read_to_string(root.join(&doc.source)).ok();
                 let mut d = Diagnostic::error(&doc.source, message)
                     .at(link.line, link.column)
                     .help("check the spelling; a heading's anchor is its text in lower case with spaces as `-` and punctuation removed");
-                if let Some(text) = text {
-                    d = d.with_source(&text);
-                }
+                d.source_line = doc.line_text(link.line).map(str::to_owned);
                 diags.push(d);
             }
         }
@@ -139,7 +144,10 @@ pub(crate) fn check_reachable(site: &Site, files: &[OutputFile], diags: &mut Dia
             continue;
         };
         let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
-        for href in hrefs(&String::from_utf8_lossy(bytes)) {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        for href in hrefs(text) {
             if let Some(target) = resolve_href(dir, &href)
                 && html.contains_key(target.as_str())
                 && !seen.contains(&target)
@@ -225,4 +233,39 @@ pub(crate) fn external_links(
         }
     }
     urls
+}
+
+/// Every page and section's template must exist; a `template:` that names a missing one is
+/// reported at its front matter line.
+pub(crate) fn check_templates_exist(site: &Site, renderer: &Renderer, diags: &mut Diagnostics) {
+    let pages = site.pages.iter().map(|p| (&p.doc, "page.html"));
+    let sections = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" }));
+    for (doc, fallback) in pages.chain(sections) {
+        let name = template_name(doc, fallback);
+        if renderer.has_template(name) {
+            continue;
+        }
+        let d = Diagnostic::error(&doc.source, format!("template `{name}` does not exist"));
+        diags.push(match &doc.meta.template {
+            Some(_) => {
+                let line = doc
+                    .front_matter
+                    .lines()
+                    .position(|l| l.starts_with("template"))
+                    .map_or(1, |i| i + 2);
+                let mut d = d.at_line(line).help(
+                    "create it in templates/ or in the theme's templates/, or remove `template:`",
+                );
+                d.source_line = doc.line_text(line).map(str::to_owned);
+                d
+            }
+            None => d.help(format!(
+                "the theme must provide {name}; create templates/{name} in the site to add it"
+            )),
+        });
+    }
 }

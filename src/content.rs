@@ -79,6 +79,19 @@ pub struct Document {
     pub body_line: usize,
 }
 
+impl Document {
+    /// The text of file line `line` (1-based), for showing it under an error.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        if line >= self.body_line {
+            self.body.lines().nth(line - self.body_line)
+        } else if line >= 2 {
+            self.front_matter.lines().nth(line - 2)
+        } else {
+            Some("---")
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub doc: Document,

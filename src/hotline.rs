@@ -110,6 +110,12 @@ pub fn check_config(text: &str, path: &Path) -> Vec<Diagnostic> {
 
 /// Finds phone-number-like text in `text`.
 pub fn scan(text: &str) -> Vec<PhoneHit> {
+    if !text
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        return Vec::new();
+    }
     let chars: Vec<char> = text.chars().map(fold_width).collect();
     let mut hits = Vec::new();
     let mut line = 1;
@@ -128,22 +134,23 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
                 && chars
                     .get(i + 1)
                     .is_some_and(|n| n.is_ascii_digit() || *n == '+'));
-        let after_tel = i >= 4
-            && chars[i - 4..i]
-                .iter()
-                .collect::<String>()
-                .eq_ignore_ascii_case("tel:");
-        let glued_to_word = !after_tel
-            && i > 0
-            && (chars[i - 1].is_ascii_alphanumeric()
-                || matches!(chars[i - 1], '.' | '_' | '/' | ':' | '-'));
-        if !starts_number || glued_to_word {
+        if !starts_number || glued_to_word(&chars, i) {
             i += 1;
             continue;
         }
         let end = candidate_end(&chars, i);
-        let raw: String = chars[i..end].iter().collect();
-        if let Some(kind) = classify(&chars, i, end, &raw) {
+        // No phone number has fewer than three digits; most numbers in prose are that short.
+        let long_enough = chars[i..end]
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .nth(2)
+            .is_some();
+        let kind = if long_enough {
+            classify(&chars, i, end, &chars[i..end].iter().collect::<String>())
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
             let original: String = text.chars().skip(i).take(end - i).collect();
             hits.push(PhoneHit {
                 line,
@@ -155,6 +162,20 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
         i = end.max(i + 1);
     }
     hits
+}
+
+/// A number glued to the word before it (`v2`, `a-1`, `x.5`) is part of that word, except
+/// after `tel:`, where it is a phone number by definition.
+fn glued_to_word(chars: &[char], i: usize) -> bool {
+    let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) else {
+        return false;
+    };
+    let after_tel = i >= 4
+        && chars[i - 4..i]
+            .iter()
+            .map(|c| c.to_ascii_lowercase())
+            .eq("tel:".chars());
+    !after_tel && (prev.is_ascii_alphanumeric() || matches!(prev, '.' | '_' | '/' | ':' | '-'))
 }
 
 /// Full-width digits, plus and separators read as their ASCII forms.

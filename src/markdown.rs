@@ -2,10 +2,10 @@
 //! contents, summary, plain text per heading for search, reading time, and every internal link
 //! resolved to its target's URL and recorded so the pipeline can check it exists.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::config::Contact;
 use crate::content::{CONTENT_DIR, Document};
@@ -68,6 +68,8 @@ pub struct LinkTargets<'a> {
     pub pages_by_source: &'a HashMap<PathBuf, String>,
     /// Declared phone contacts, the only way a number reaches a page (`<contact:ID>`).
     pub contacts: &'a [Contact],
+    /// The theme's UI strings, for the titles of callouts (`callout_note`, `callout_warning`, ...).
+    pub strings: &'a BTreeMap<String, String>,
 }
 
 /// A `contact:` link being rendered: its closing text and whether the author's text is replaced.
@@ -246,6 +248,20 @@ pub fn render(
                 let state = open_contact.take().expect("checked");
                 events.push(Event::Html(CowStr::from(state.closing)));
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, english) = callout_kind(kind);
+                let title = targets
+                    .strings
+                    .get(&format!("callout_{class}"))
+                    .map_or(english, String::as_str);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"markdown-alert markdown-alert-{class}\" role=\"note\">\n<p class=\"markdown-alert-title\">{}</p>\n",
+                    escape_html(title)
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")))
+            }
             Event::End(TagEnd::Image) => {
                 if let Some((alt, line, column)) = image_alt.take()
                     && alt.trim().is_empty()
@@ -319,9 +335,12 @@ pub fn render(
     let mut html = String::with_capacity(doc.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     for s in &mut sections {
-        s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.text = collapse_whitespace(&s.text);
     }
     sections.retain(|s| !s.text.is_empty() || !s.id.is_empty());
+    for d in &mut diags {
+        d.source_line = d.line.and_then(|l| doc.line_text(l)).map(str::to_owned);
+    }
     let heading_ids = headings.iter().map(|(_, id, _)| id.clone()).collect();
     // About 200 Latin words or 400 CJK characters a minute.
     let minutes = (word_count - cjk_count) as f64 / 200.0 + cjk_count as f64 / 400.0;
@@ -338,6 +357,17 @@ pub fn render(
         },
         diags,
     )
+}
+
+/// A callout's CSS class suffix and its English title, for `> [!NOTE]` and its kin.
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
 }
 
 /// The opening tag of a declared contact's `tel:` link and what closes it; the number itself
@@ -390,7 +420,19 @@ fn plain_text(events: &[Event]) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&out)
+}
+
+/// Runs of white space become one space; leading and trailing space goes.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// (words, of which CJK characters): each CJK character counts as a word.
@@ -700,9 +742,11 @@ mod tests {
             phone: "+00 0000 0000".into(),
             source: "https://example.org/contact".into(),
         }];
+        let strings = BTreeMap::from([("callout_warning".to_owned(), "警告".to_owned())]);
         let targets = LinkTargets {
             pages_by_source: &pages,
             contacts: &contacts,
+            strings: &strings,
         };
         render(&doc, path, &targets)
     }
@@ -799,6 +843,17 @@ mod tests {
         );
         assert_eq!(d[0].message, "unknown contact `nope` (declared: support)");
         assert_eq!(d[0].line, Some(3));
+    }
+
+    #[test]
+    fn callouts_get_a_localized_title() {
+        let (r, _) = render_at(
+            "content/a.md",
+            "> [!WARNING]\n> 不要透露验证码。\n\n> [!TIP]\n> x\n",
+            "a/",
+        );
+        assert!(r.html.contains("<div class=\"markdown-alert markdown-alert-warning\" role=\"note\">\n<p class=\"markdown-alert-title\">警告</p>\n<p>不要透露验证码。</p>\n</div>"), "{}", r.html);
+        assert!(r.html.contains("<p class=\"markdown-alert-title\">Tip</p>"));
     }
 
     #[test]

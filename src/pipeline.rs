@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, LoadOptions, Site};
+use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::markdown::{self, LinkTargets, Rendered};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
-use crate::templates::{RenderedSite, Renderer, template_name};
+use crate::templates::{RenderedSite, Renderer};
 use crate::theme::{self, Source};
 use crate::{checks, external, feeds, search};
 
@@ -94,12 +94,13 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
 
     let mut diags = Diagnostics::default();
     diags.extend(site.warnings.iter().cloned());
-    check_templates_exist(&options.root, &site, &renderer, &mut diags);
+    checks::check_templates_exist(&site, &renderer, &mut diags);
     checks::check_phone_numbers(&options.root, &site, &mut diags);
 
     let targets = LinkTargets {
         pages_by_source: &site.paths_by_source,
         contacts: &config.contacts,
+        strings: &theme.strings,
     };
     let (pages, page_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = site
         .pages
@@ -142,7 +143,7 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
     ));
     files.extend(search::site_index(&site, &pages, &sections));
 
-    checks::check_links(&options.root, &site, &pages, &sections, &files, &mut diags);
+    checks::check_links(&site, &pages, &sections, &files, &mut diags);
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
@@ -222,34 +223,4 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         file_count: built.files.len(),
         elapsed: started.elapsed(),
     })
-}
-
-fn check_templates_exist(root: &Path, site: &Site, renderer: &Renderer, diags: &mut Diagnostics) {
-    let docs = site.pages.iter().map(|p| (&p.doc, "page.html")).chain(
-        site.sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" })),
-    );
-    for (doc, fallback) in docs {
-        let name = template_name(doc, fallback);
-        if !renderer.has_template(name) {
-            let mut d = Diagnostic::error(&doc.source, format!("template `{name}` does not exist"));
-            d = match &doc.meta.template {
-                Some(_) => {
-                    let line = doc.body_line.saturating_sub(1);
-                    let text = std::fs::read_to_string(root.join(&doc.source)).unwrap_or_default();
-                    let line = text
-                        .lines()
-                        .position(|l| l.starts_with("template"))
-                        .map_or(line, |i| i + 1);
-                    d.at_line(line).help("create it in templates/ or in the theme's templates/, or remove `template:`")
-                }
-                None => d.help(format!(
-                    "the theme must provide {name}; create templates/{name} in the site to add it"
-                )),
-            };
-            diags.push(d);
-        }
-    }
 }

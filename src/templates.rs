@@ -55,6 +55,15 @@ struct PageView<'a> {
     word_count: usize,
     prev: Option<PageRef<'a>>,
     next: Option<PageRef<'a>>,
+    /// Questions and answers for schema.org FAQPage data; empty unless this is an FAQ page.
+    faq: Vec<FaqEntry>,
+}
+
+/// One question of an FAQ page and its answer as plain text.
+#[derive(Serialize)]
+struct FaqEntry {
+    question: String,
+    answer: String,
 }
 
 #[derive(Serialize)]
@@ -222,6 +231,11 @@ impl Renderer {
             word_count: rendered.word_count,
             prev: neighbour(position.checked_sub(1)),
             next: neighbour(Some(position + 1)),
+            faq: if is_faq(&page.doc, &section.doc) {
+                faq_entries(&page.doc.title, rendered)
+            } else {
+                Vec::new()
+            },
         };
         let mut ctx = self.base_context(shared, &page.path, root_prefix(&page.path));
         ctx.insert("page", &view);
@@ -274,6 +288,42 @@ impl Renderer {
 /// The template a document asks for in its front matter, or the stage's default.
 pub fn template_name<'a>(doc: &'a Document, fallback: &'a str) -> &'a str {
     doc.meta.template.as_deref().unwrap_or(fallback)
+}
+
+/// A page is an FAQ page when its front matter, or else its section's `_index.md`, sets
+/// `extra: {faq: true}`; a page can opt out of its section's setting with `faq: false`.
+fn is_faq(page: &Document, section: &Document) -> bool {
+    let flag = |doc: &Document| doc.meta.extra.get("faq").and_then(yaml::Value::as_bool);
+    flag(page).or_else(|| flag(section)).unwrap_or(false)
+}
+
+/// The questions an FAQ page answers: each heading that ends in a question mark, answered by the
+/// text under it; a page without such headings is one question, its title, answered by all its text.
+fn faq_entries(title: &str, rendered: &Rendered) -> Vec<FaqEntry> {
+    let is_question = |heading: &str| heading.ends_with('?') || heading.ends_with('？');
+    let asked: Vec<FaqEntry> = rendered
+        .sections
+        .iter()
+        .filter(|s| is_question(&s.heading) && !s.text.is_empty())
+        .map(|s| FaqEntry {
+            question: s.heading.clone(),
+            answer: s.text.clone(),
+        })
+        .collect();
+    if !asked.is_empty() {
+        return asked;
+    }
+    let answer = rendered
+        .sections
+        .iter()
+        .flat_map(|s| [s.heading.as_str(), s.text.as_str()])
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    vec![FaqEntry {
+        question: title.to_owned(),
+        answer,
+    }]
 }
 
 fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {

@@ -2,6 +2,8 @@
 //! `quire` binary on it, asserting on the files written and the messages printed.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod browser;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
