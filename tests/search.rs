@@ -182,3 +182,111 @@ fn help_site_queries_find_their_articles() {
         );
     }
 }
+
+/// The help site, with an English page and a page titled with HTML, built under a sub-path
+/// (`www/help/`) and served over loopback; queries are typed into the box in Chromium.
+#[test]
+fn typed_queries_show_the_right_articles_in_chromium() {
+    let Some(script) = common::browser::node_script_or_skip("search.mjs") else {
+        return;
+    };
+    let site = copy_tree(TestSite::bare(), "content", "content/")
+        .file("site.yaml", include_str!("../site.yaml"))
+        .file(
+            "content/guide/english-help.md",
+            "---\ntitle: Getting help in English\n---\n\nIf a withdrawal failed, check the balance first, then contact official support.\n",
+        )
+        .file(
+            "content/guide/escaping.md",
+            "---\ntitle: \"<img src=x onerror=alert(1)>\"\n---\n\n这一页的标题是一段 HTML，搜索结果必须把它当作文字显示。\n",
+        );
+    site.quire(&["build", "--output", "www/help"]).ok();
+    let server = common::browser::serve_dir(&site.path("www"));
+    let queries = [
+        "提现",
+        "账户被盗",
+        "客服电话",
+        "withdrawal failed",
+        "onerror",
+        "qqqzzz",
+    ];
+    let mut args = vec![server.url_for("help/faq/"), server.url_for("help/search/")];
+    args.extend(queries.iter().map(|q| q.to_string()));
+    let report = script.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+
+    let hrefs = |q: &str| -> Vec<String> {
+        report["results"][q]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["href"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(report["slashFocuses"], true, "`/` focuses the box");
+    assert!(
+        hrefs("提现")[0].contains("/help/faq/withdrawal-failed/"),
+        "{report}"
+    );
+    assert!(
+        report["results"]["提现"]["list"][0]["marks"]
+            .as_array()
+            .unwrap()
+            .contains(&"提现".into()),
+        "{report}"
+    );
+    assert!(
+        hrefs("账户被盗")[0].contains("/help/faq/account-stolen/"),
+        "{report}"
+    );
+    for calling in [
+        "/help/faq/calling-efficiently/",
+        "/help/guide/when-to-call/",
+    ] {
+        assert!(
+            hrefs("客服电话").iter().any(|h| h.contains(calling)),
+            "客服电话 finds {calling}: {report}"
+        );
+    }
+    assert!(
+        hrefs("withdrawal failed")[0].contains("/help/guide/english-help/"),
+        "{report}"
+    );
+    assert_eq!(
+        report["results"]["onerror"]["list"][0]["title"],
+        "<img src=x onerror=alert(1)>"
+    );
+    assert_eq!(report["imagesInResults"], 0, "content is shown as text");
+    assert_eq!(report["dialogs"], serde_json::json!([]));
+    assert_eq!(
+        report["results"]["qqqzzz"]["empty"],
+        "没有找到结果，请换个说法或减少关键词。"
+    );
+    assert!(
+        report["enterOpens"]
+            .as_str()
+            .unwrap()
+            .contains("/help/faq/withdrawal-failed/"),
+        "{report}"
+    );
+    assert!(
+        report["linked"][0]
+            .as_str()
+            .unwrap()
+            .contains("/help/faq/withdrawal-failed/"),
+        "search/?q= opens with results: {report}"
+    );
+    for problem in ["badResponses", "consoleErrors", "pageErrors"] {
+        assert_eq!(
+            report["problems"][problem],
+            serde_json::json!([]),
+            "{problem}: {report}"
+        );
+    }
+    // search.js aborts and asks again for an index file that stalls (the test server sometimes
+    // leaves a request unanswered); anything else failing is a problem.
+    let retried = |r: &serde_json::Value| {
+        r["error"] == "net::ERR_ABORTED" && r["url"].as_str().unwrap().contains("/help/search/")
+    };
+    let failed = report["problems"]["failedRequests"].as_array().unwrap();
+    assert!(failed.iter().all(retried), "failed requests: {report}");
+}

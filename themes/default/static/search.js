@@ -114,7 +114,8 @@
             if (!r) return;
             var w = t.alts[ai][1], is = Math.log(1 + (N - r.d + 0.5) / (r.d + 0.5)), it = Math.log(1 + (P - r.t + 0.5) / (r.t + 0.5));
             weight[ti] = Math.max(weight[ti], w * is);
-            var bytes = typeof r.bytes === 'string' ? file(r.bytes).then(function (b) { return new Uint8Array(b); }) : Promise.resolve(r.bytes);
+            if (typeof r.bytes === 'string') r.bytes = file(r.bytes).then(function (b) { return new Uint8Array(b); });
+            var bytes = Promise.resolve(r.bytes);
             return bytes.then(function (u) {
               var at = 0, pg = 0, i, v, key, e, sn, low = 127, seen = {};
               var num = function () { var x = 0, m = 1, b; do { b = u[at++]; x += (b & 127) * m; m *= 128; } while (b > 127); return x; };
@@ -248,10 +249,16 @@
   if (!script || !input || !box) return;
   var root = script.getAttribute('data-root') || './', text = function (k) { return script.getAttribute('data-' + k) || ''; };
   var onPage = !!document.querySelector('main #search-input'), engine, seq = 0, active = -1;
-  var get = function (p, json) {
-    return fetch(root + 'search/' + p).then(function (r) {
+  // A request that has not finished in 5 s is asked again, twice at most (a stalled
+  // connection must not leave the box at "searching" for ever).
+  var get = function (p, json, tries) {
+    var stop = new AbortController(), timer = setTimeout(function () { stop.abort(); }, 5000);
+    return fetch(root + 'search/' + p, { signal: stop.signal }).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return json ? r.json() : r.arrayBuffer();
+    }).finally(function () { clearTimeout(timer); }).catch(function (e) {
+      if (e.name === 'AbortError' && (tries || 0) < 2) return get(p, json, (tries || 0) + 1);
+      throw e;
     });
   };
   var load = function () { return engine || (engine = Engine(get)); };
@@ -297,7 +304,9 @@
     e.rank(q).then(function (found) {
       found.engine = e;
       return e.resolve(found, 0, SHOW).then(function (list) { if (mine === seq) show(found, 0, list); });
-    }).catch(function () { if (mine === seq) say(text('error'), 'search-error'); });
+    }).catch(function () { if (mine === seq) say(text('error'), 'search-error'); }).then(function () {
+      if (mine === seq) box.setAttribute('data-query', q); // the query shown, for tests and styles
+    });
   }
 
   input.addEventListener('focus', load, { once: true });
