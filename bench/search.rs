@@ -54,9 +54,12 @@ fn main() {
             home_title: config.title.clone(),
         };
         let site = content::load(&options.root, &load).expect("content");
+        // Callout titles do not change the text search indexes, so no theme strings are needed.
+        let strings = Default::default();
         let targets = LinkTargets {
             pages_by_source: &site.paths_by_source,
             contacts: &config.contacts,
+            strings: &strings,
         };
         let render = |doc, path| -> Rendered { markdown::render(doc, path, &targets).0 };
         let pages: Vec<Rendered> = site.pages.iter().map(|p| render(&p.doc, &p.path)).collect();
