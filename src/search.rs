@@ -7,6 +7,9 @@
 
 mod tokenizer;
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -73,31 +76,13 @@ pub fn index_files(pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
     let shard_count = total.div_ceil(SHARD_BYTES).max(1);
     let mut shards: Vec<Vec<&TokenList>> = vec![Vec::new(); shard_count];
     for list in &lists {
-        shards[bucket(&list.token, shard_count)].push(list);
+        shards[bucket(list.token, shard_count)].push(list);
     }
-    let mut files = Vec::new();
-    for (n, shard) in shards.iter_mut().enumerate() {
-        shard.sort_by(|a, b| a.token.cmp(&b.token));
-        let mut bytes = Vec::new();
-        let mut own_files = 0;
-        for list in shard.iter() {
-            write_varint(&mut bytes, list.token.len() as u64);
-            bytes.extend_from_slice(list.token.as_bytes());
-            write_varint(&mut bytes, list.titles as u64);
-            write_varint(&mut bytes, list.sections as u64);
-            write_varint(&mut bytes, list.found_in as u64);
-            write_varint(&mut bytes, list.bitmap as u64);
-            if list.bytes.len() > SHARD_BYTES / 4 {
-                write_varint(&mut bytes, 0);
-                files.push((format!("t/{n}-{own_files}.bin"), list.bytes.clone()));
-                own_files += 1;
-            } else {
-                write_varint(&mut bytes, list.bytes.len() as u64);
-                bytes.extend_from_slice(&list.bytes);
-            }
-        }
-        files.push((format!("s/{n}.bin"), bytes));
-    }
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .into_par_iter()
+        .enumerate()
+        .flat_map_iter(|(n, shard)| shard_files(n, shard))
+        .collect();
     let (words, word_files) = word_files(&lists);
     files.extend(word_files);
     files.extend(
@@ -124,6 +109,32 @@ pub fn index_files(pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
         .collect();
     out.push(OutputFile::bytes("search/meta.json", meta.to_string()));
     out
+}
+
+/// A shard's file, `s/N.bin`: each token's header (length and bytes of the token, title
+/// hits, section hits kept, sections found in, bitmap bytes, postings bytes) and postings,
+/// sorted by token; a long list goes to a file of its own (`t/N-K.bin`, postings bytes 0).
+fn shard_files(n: usize, mut shard: Vec<&TokenList>) -> Vec<(String, Vec<u8>)> {
+    shard.sort_by(|a, b| a.token.cmp(b.token));
+    let mut files = Vec::new();
+    let mut bytes = Vec::new();
+    for list in shard {
+        write_varint(&mut bytes, list.token.len() as u64);
+        bytes.extend_from_slice(list.token.as_bytes());
+        write_varint(&mut bytes, list.titles as u64);
+        write_varint(&mut bytes, list.sections as u64);
+        write_varint(&mut bytes, list.found_in as u64);
+        write_varint(&mut bytes, list.bitmap as u64);
+        if list.bytes.len() > SHARD_BYTES / 4 {
+            write_varint(&mut bytes, 0);
+            files.push((format!("t/{n}-{}.bin", files.len()), list.bytes.clone()));
+        } else {
+            write_varint(&mut bytes, list.bytes.len() as u64);
+            bytes.extend_from_slice(&list.bytes);
+        }
+    }
+    files.push((format!("s/{n}.bin"), bytes));
+    files
 }
 
 /// Token counts of one page: its title and each heading section. Tokens are ranges of one
@@ -237,8 +248,8 @@ fn average(values: impl Iterator<Item = usize>) -> f64 {
 /// `(page delta, section index in page, impact << 1 | in heading)`, every number a varint;
 /// then, for a token in more than `MAX_SECTION_HITS` sections, a bitmap of every page holding
 /// it (the section hits then keep only the strongest ones).
-struct TokenList {
-    token: String,
+struct TokenList<'a> {
+    token: &'a str,
     titles: usize,
     sections: usize,
     /// Sections holding the token, including hits left out.
@@ -257,79 +268,106 @@ fn impact(tf: u32, length: usize, average: f64, b: f64, max: f64) -> u64 {
     ((factor * max).round() as u64).max(1)
 }
 
-/// A posting before encoding: token hash, token, page, 0 for the title or section index + 1,
-/// value. Sorting compares hashes, so strings only when equal.
-type Hit<'a> = (u64, &'a str, u32, u32, u64);
+/// A posting before encoding: token, page, 0 for the title or section index + 1, value.
+type Hit<'a> = (&'a str, u32, u32, u64);
 
-fn merge_postings(pages: &[PageCounts], avg_section: f64, avg_title: f64) -> Vec<TokenList> {
-    // Parallel by token bucket: each task gathers its bucket's hits from every page, sorts
-    // them by token, page and section, and encodes each token's run.
+/// Token hashes are already well mixed: the map uses them as they are.
+#[derive(Default)]
+struct HashAsIs(u64);
+
+impl std::hash::Hasher for HashAsIs {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv64(self.0, bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+fn merge_postings(pages: &[PageCounts], avg_section: f64, avg_title: f64) -> Vec<TokenList<'_>> {
+    // Parallel by token bucket: each task walks every page in order, collecting its bucket's
+    // hits per token (so each list comes out sorted by page), then encodes each list.
+    type ByHash<'a> = HashMap<u64, Vec<Hit<'a>>, BuildHasherDefault<HashAsIs>>;
     let buckets: Vec<Vec<TokenList>> = (0..1u64 << (64 - MERGE_SHIFT))
         .into_par_iter()
         .map(|b| {
-            let mut hits: Vec<Hit> = Vec::new();
+            let mut lists = ByHash::default();
             for (p, page) in pages.iter().enumerate() {
                 let p = p as u32;
                 for c in in_bucket(&page.title, b) {
                     let imp = impact(c.tf, page.title_length, avg_title, B_TITLE, 255.0);
-                    hits.push((c.hash, c.token(&page.arena), p, 0, imp));
+                    lists
+                        .entry(c.hash)
+                        .or_default()
+                        .push((c.token(&page.arena), p, 0, imp));
                 }
                 for (s, section) in page.sections.iter().enumerate() {
                     for c in in_bucket(&section.tokens, b) {
                         let imp = impact(c.tf, section.length, avg_section, B_BODY, 127.0);
-                        hits.push((
-                            c.hash,
+                        let hit = (
                             c.token(&page.arena),
                             p,
                             s as u32 + 1,
                             imp << 1 | c.heading as u64,
-                        ));
+                        );
+                        // Two tokens sharing a 64-bit hash are not expected in any site.
+                        lists.entry(c.hash).or_default().push(hit);
                     }
                 }
             }
-            hits.sort_unstable();
-            hits.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
-                .map(|run| encode(run, pages.len()))
-                .collect()
+            lists.values().map(|run| encode(run, pages.len())).collect()
         })
         .collect();
     buckets.into_iter().flatten().collect()
 }
 
 /// Encodes one token's hits (sorted by page, then title before sections).
-fn encode(run: &[Hit], page_count: usize) -> TokenList {
-    let titles: Vec<&Hit> = run.iter().filter(|h| h.3 == 0).collect();
-    let mut sections: Vec<&Hit> = run.iter().filter(|h| h.3 != 0).collect();
-    let found_in = sections.len();
+fn encode<'a>(run: &[Hit<'a>], page_count: usize) -> TokenList<'a> {
+    let titles = run.iter().filter(|h| h.2 == 0);
+    let found_in = run.iter().filter(|h| h.2 != 0).count();
+    let mut strongest = Vec::new();
     let mut bitmap = Vec::new();
     if found_in > MAX_SECTION_HITS {
         bitmap = vec![0u8; page_count.div_ceil(8)];
-        for h in &sections {
-            bitmap[h.2 as usize / 8] |= 1 << (h.2 % 8);
+        strongest = run.iter().filter(|h| h.2 != 0).collect();
+        for h in &strongest {
+            bitmap[h.1 as usize / 8] |= 1 << (h.1 % 8);
         }
-        sections.sort_by_key(|h| std::cmp::Reverse(h.4));
-        sections.truncate(MAX_SECTION_HITS);
-        sections.sort();
+        strongest.sort_by_key(|h| std::cmp::Reverse(h.3));
+        strongest.truncate(MAX_SECTION_HITS);
+        strongest.sort_by_key(|h| (h.1, h.2));
     }
+    let sections: Box<dyn Iterator<Item = &Hit>> = if bitmap.is_empty() {
+        Box::new(run.iter().filter(|h| h.2 != 0))
+    } else {
+        Box::new(strongest.into_iter())
+    };
     let mut bytes = Vec::new();
     let mut last = 0;
-    for h in &titles {
-        write_varint(&mut bytes, (h.2 - last) as u64);
-        write_varint(&mut bytes, h.4);
-        last = h.2;
+    let mut title_count = 0;
+    for h in titles {
+        write_varint(&mut bytes, (h.1 - last) as u64);
+        write_varint(&mut bytes, h.3);
+        last = h.1;
+        title_count += 1;
     }
     last = 0;
-    for h in &sections {
-        write_varint(&mut bytes, (h.2 - last) as u64);
-        write_varint(&mut bytes, (h.3 - 1) as u64);
-        write_varint(&mut bytes, h.4);
-        last = h.2;
+    let mut section_count = 0;
+    for h in sections {
+        section_count += 1;
+        write_varint(&mut bytes, (h.1 - last) as u64);
+        write_varint(&mut bytes, (h.2 - 1) as u64);
+        write_varint(&mut bytes, h.3);
+        last = h.1;
     }
     bytes.extend_from_slice(&bitmap);
     TokenList {
-        token: run[0].1.to_owned(),
-        titles: titles.len(),
-        sections: sections.len(),
+        token: run[0].0,
+        titles: title_count,
+        sections: section_count,
         found_in,
         bitmap: bitmap.len(),
         bytes,
@@ -350,7 +388,7 @@ fn word_files(lists: &[TokenList]) -> (usize, Vec<(String, Vec<u8>)>) {
     let mut groups: Vec<Vec<(&str, usize)>> = vec![Vec::new(); count];
     for w in words {
         let prefix: String = w.token.chars().take(2).collect();
-        groups[bucket(&prefix, count)].push((&w.token, w.titles + w.found_in));
+        groups[bucket(&prefix, count)].push((w.token, w.titles + w.found_in));
     }
     let files = groups
         .into_iter()

@@ -226,7 +226,7 @@
     map.push(text.length);
     var spans = [], i = 0;
     while (i < norm.length) {
-      var hit = needles.find(function (s) { return norm.startsWith(s, i) && !(WORD.test(s[0]) && i && WORD.test(norm[i - 1])); });
+      var hit = needles.find(function (s) { return norm.startsWith(s, i) && !(i && !CJK.test(s[0]) && WORD.test(s[0]) && WORD.test(norm[i - 1])); });
       if (hit) { spans.push([map[i], map[i + hit.length]]); i += hit.length; } else i++;
     }
     var first = spans.reduce(function (b, s) { return !b || s[1] - s[0] > b[1] - b[0] ? s : b; }, null);
