@@ -9,7 +9,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::pipeline::{self, BuildOptions};
 
 #[derive(Debug, Parser)]
-#[command(name = "quire", version, about = "Build documentation sites from markdown, fast.")]
+#[command(
+    name = "quire",
+    version,
+    about = "Build documentation sites from markdown, fast."
+)]
 pub struct Cli {
     /// The site folder, holding site.yaml and content/.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -87,7 +91,10 @@ pub fn run(cli: Cli) -> ExitCode {
         }),
         Command::Init { dir } => crate::init::create(dir).map(|()| {
             if !cli.quiet {
-                println!("Created a new site in {0}. Build it with: quire build --root {0}", dir.display());
+                println!(
+                    "Created a new site in {0}. Build it with: quire build --root {0}",
+                    dir.display()
+                );
             }
         }),
     };

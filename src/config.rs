@@ -85,11 +85,9 @@ impl Config {
         config.base_url = normalize_base_url(&config.base_url);
         if config.language.trim().is_empty() || !is_language_tag(&config.language) {
             let line = key_line(text, "language");
-            let mut d = Diagnostic::error(
-                path,
-                format!("`{}` is not a language tag", config.language),
-            )
-            .help("use a BCP 47 tag such as `en`, `zh-CN` or `pt-BR`");
+            let mut d =
+                Diagnostic::error(path, format!("`{}` is not a language tag", config.language))
+                    .help("use a BCP 47 tag such as `en`, `zh-CN` or `pt-BR`");
             if let Some(line) = line {
                 d = d.at_line(line).with_source(text);
             }
@@ -246,7 +244,10 @@ mod tests {
 
     #[test]
     fn empty_and_list_files_are_explained() {
-        assert_eq!(parse("# nothing\n").unwrap_err().diagnostics[0].message, "site.yaml is empty");
+        assert_eq!(
+            parse("# nothing\n").unwrap_err().diagnostics[0].message,
+            "site.yaml is empty"
+        );
         assert_eq!(
             parse("- a\n- b\n").unwrap_err().diagnostics[0].message,
             "site.yaml must be a map of `key: value` lines"

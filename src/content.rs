@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -75,11 +76,15 @@ pub struct Document {
     pub body: String,
     /// 1-based line of the file on which `body` starts.
     pub body_line: usize,
+    /// A hash of the source path and text the document was parsed from: equal fingerprints,
+    /// equal documents, so later stages can be memoized on it without hashing the body again.
+    pub fingerprint: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    pub doc: Document,
+    /// Shared with the cache of `quire serve`, which keeps documents between builds.
+    pub doc: Arc<Document>,
     /// Site path, e.g. `faq/withdrawal-failed/`.
     pub path: String,
     pub section: usize,
@@ -87,8 +92,8 @@ pub struct Page {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    /// Its `_index.md`, or `None` for a folder without one.
-    pub doc: Document,
+    /// Its `_index.md`, or a stand-in made from the folder's name.
+    pub doc: Arc<Document>,
     pub has_index_file: bool,
     /// Folder relative to `content/` (empty for the root section).
     pub dir: PathBuf,
@@ -136,24 +141,74 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.starts_with(".#")
 }
 
-struct Found {
-    file: PathBuf,
-    rel: PathBuf,
+/// A markdown file found by the walk, not yet read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownFile {
+    /// The file on disk.
+    pub file: PathBuf,
+    /// Its path relative to `content/`.
+    pub rel: PathBuf,
+    /// Reached through a symbolic link to a file, so a watcher of `content/` does not see it change.
+    pub linked: bool,
+}
+
+impl MarkdownFile {
+    /// The path shown to the user (`content/faq/a.md`), which is also the document's `source`.
+    pub fn source(&self) -> PathBuf {
+        Path::new(CONTENT_DIR).join(&self.rel)
+    }
+
+    /// Reads and parses the file.
+    pub fn read(&self) -> Result<Document> {
+        let source = self.source();
+        crate::error::read_text(&self.file, &source).and_then(|text| parse_document(&text, &source))
+    }
+}
+
+/// What a walk of `content/` found, before any file is read: it changes only when files or
+/// folders are created, removed or renamed, so `quire serve` keeps it between edits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    /// Folders relative to `content/`, parents before children; the first is `content/` itself.
+    dirs: Vec<PathBuf>,
+    pub markdown: Vec<MarkdownFile>,
+    assets: Vec<Asset>,
+    /// Entries that could not be read or were skipped.
+    diags: Vec<Diagnostic>,
 }
 
 /// Walks `root/content` and builds the Site.
 pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
+    let listing = walk(root)?;
+    let docs = listing
+        .markdown
+        .par_iter()
+        .map(|f| f.read().map(Arc::new))
+        .collect();
+    assemble(&listing, docs, options)
+}
+
+/// Lists `root/content` without reading any file.
+pub fn walk(root: &Path) -> Result<Listing> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
-        return Err(Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
-            .help("put your markdown files in content/, or run `quire init DIR` to start a site")
-            .into());
+        return Err(
+            Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
+                .help(
+                    "put your markdown files in content/, or run `quire init DIR` to start a site",
+                )
+                .into(),
+        );
     }
-    let root_real = root.canonicalize().map_err(|e| Error::io(root, &e, "open the site folder"))?;
-    let mut diags = Diagnostics::default();
-    let mut markdown = Vec::new();
-    let mut dirs = vec![PathBuf::new()];
-    let mut assets = Vec::new();
+    let root_real = root
+        .canonicalize()
+        .map_err(|e| Error::io(root, &e, "open the site folder"))?;
+    let mut listing = Listing {
+        dirs: vec![PathBuf::new()],
+        markdown: Vec::new(),
+        assets: Vec::new(),
+        diags: Vec::new(),
+    };
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
@@ -163,7 +218,10 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| shown(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+                let path = e
+                    .path()
+                    .map(|p| shown(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
                 let message = if e.loop_ancestor().is_some() {
                     "this symbolic link points to a folder that contains it (a loop)".to_owned()
                 } else {
@@ -172,19 +230,26 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
                         None => e.to_string(),
                     }
                 };
-                diags.push(Diagnostic::error(path, message).help("remove or fix the link, or make the file readable"));
+                listing.diags.push(
+                    Diagnostic::error(path, message)
+                        .help("remove or fix the link, or make the file readable"),
+                );
                 continue;
             }
         };
         if entry.depth() == 0 {
             continue;
         }
-        let rel = entry.path().strip_prefix(&content).expect("walkdir stays below its root").to_path_buf();
+        let rel = entry
+            .path()
+            .strip_prefix(&content)
+            .expect("walkdir stays below its root")
+            .to_path_buf();
         if entry.path_is_symlink() {
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(&root_real) => {}
                 _ => {
-                    diags.push(
+                    listing.diags.push(
                         Diagnostic::warning(shown(root, entry.path()), "skipped: this symbolic link points outside the site folder")
                             .help("copy the file into the site instead; quire never publishes files from outside the site"),
                     );
@@ -193,37 +258,46 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
             }
         }
         if entry.file_type().is_dir() {
-            dirs.push(rel);
-        } else if rel.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")) {
-            markdown.push(Found { file: entry.path().to_path_buf(), rel });
+            listing.dirs.push(rel);
+        } else if rel
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+        {
+            listing.markdown.push(MarkdownFile {
+                file: entry.path().to_path_buf(),
+                rel,
+                linked: entry.path_is_symlink(),
+            });
         } else {
-            assets.push(Asset {
+            listing.assets.push(Asset {
                 path: asset_site_path(&rel),
                 file: entry.path().to_path_buf(),
             });
         }
     }
+    Ok(listing)
+}
 
-    let parsed: Vec<(Found, Result<Document>)> = markdown
-        .into_par_iter()
-        .map(|f| {
-            let source = Path::new(CONTENT_DIR).join(&f.rel);
-            let doc = crate::error::read_text(&f.file, &source).and_then(|text| parse_document(&text, &source));
-            (f, doc)
-        })
-        .collect();
-
+/// Builds the Site from a listing and its markdown files' documents (`docs[i]` is the
+/// document of `listing.markdown[i]`, or why it could not be read).
+pub fn assemble(
+    listing: &Listing,
+    docs: Vec<Result<Arc<Document>>>,
+    options: LoadOptions,
+) -> Result<Site> {
+    let mut diags = Diagnostics::default();
+    diags.extend(listing.diags.iter().cloned());
     let mut site = Site {
         sections: Vec::new(),
         pages: Vec::new(),
-        assets,
-        paths_by_source: HashMap::new(),
+        assets: listing.assets.clone(),
+        paths_by_source: HashMap::with_capacity(listing.markdown.len()),
         warnings: Vec::new(),
     };
     let mut section_of_dir: HashMap<PathBuf, usize> = HashMap::new();
-    let mut index_docs: HashMap<PathBuf, Vec<Document>> = HashMap::new();
-    let mut page_docs = Vec::new();
-    for (found, doc) in parsed {
+    let mut index_docs: HashMap<PathBuf, Vec<Arc<Document>>> = HashMap::new();
+    let mut page_docs = Vec::with_capacity(listing.markdown.len());
+    for (found, doc) in listing.markdown.iter().zip(docs) {
         let doc = match doc {
             Ok(d) => d,
             Err(e) => {
@@ -234,22 +308,32 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         if doc.meta.draft && !options.drafts {
             continue;
         }
-        let name = found.rel.file_name().unwrap_or_default().to_string_lossy().to_lowercase();
+        let name = found
+            .rel
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_lowercase();
         let dir = found.rel.parent().unwrap_or(Path::new("")).to_path_buf();
         if is_index_file(&name) {
             index_docs.entry(dir).or_default().push(doc);
         } else {
-            page_docs.push((dir, found.rel, doc));
+            page_docs.push((dir, &found.rel, doc));
         }
     }
 
     // Sections: every folder; parents come before children because the walk is depth-first.
-    for dir in dirs {
+    for dir in &listing.dirs {
+        let dir = dir.clone();
         let mut docs = index_docs.remove(&dir).unwrap_or_default();
         // `_index.md` wins over README.md/index.md only if it is alone; two are a conflict.
         docs.sort_by_key(|d| !d.source.ends_with("_index.md"));
         if docs.len() > 1 {
-            diags.push(claim_conflict(&docs[0].source, &docs[1].source, &section_site_path(&dir, None)));
+            diags.push(claim_conflict(
+                &docs[0].source,
+                &docs[1].source,
+                &section_site_path(&dir, None),
+            ));
         }
         let parent = dir.parent().and_then(|p| section_of_dir.get(p).copied());
         if dir != Path::new("") && parent.is_none() {
@@ -258,7 +342,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         let has_index_file = !docs.is_empty();
         let doc = match docs.into_iter().next() {
             Some(d) => d,
-            None => implicit_section_doc(&dir),
+            None => Arc::new(implicit_section_doc(&dir)),
         };
         if doc.meta.draft && !options.drafts {
             continue;
@@ -271,7 +355,8 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
         let index = site.sections.len();
         section_of_dir.insert(dir.clone(), index);
         if has_index_file {
-            site.paths_by_source.insert(doc.source.clone(), path.clone());
+            site.paths_by_source
+                .insert(doc.source.clone(), path.clone());
         }
         site.sections.push(Section {
             doc,
@@ -307,7 +392,8 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
             continue;
         }
         let path = format!("{}{slug}/", site.sections[section].path);
-        site.paths_by_source.insert(doc.source.clone(), path.clone());
+        site.paths_by_source
+            .insert(doc.source.clone(), path.clone());
         let index = site.pages.len();
         site.sections[section].pages.push(index);
         site.pages.push(Page { doc, path, section });
@@ -315,7 +401,12 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
 
     check_unique_paths(&site, &mut diags);
     sort_site(&mut site);
-    site.warnings = diags.list.iter().filter(|d| !d.is_error()).cloned().collect();
+    site.warnings = diags
+        .list
+        .iter()
+        .filter(|d| !d.is_error())
+        .cloned()
+        .collect();
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
@@ -360,7 +451,10 @@ fn asset_site_path(rel: &Path) -> String {
 }
 
 fn implicit_section_doc(dir: &Path) -> Document {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Document {
         source: Path::new(CONTENT_DIR).join(dir),
         meta: FrontMatter::default(),
@@ -370,21 +464,33 @@ fn implicit_section_doc(dir: &Path) -> Document {
         updated: None,
         body: String::new(),
         body_line: 1,
+        fingerprint: crate::memo::hash_of(&(CONTENT_DIR, dir)),
     }
 }
 
 fn claim_conflict(a: &Path, b: &Path, path: &str) -> Diagnostic {
     Diagnostic::error(
         b,
-        format!("two files claim the URL /{path}: {} and {}", a.display(), b.display()),
+        format!(
+            "two files claim the URL /{path}: {} and {}",
+            a.display(),
+            b.display()
+        ),
     )
     .help("rename one of them or give it a different `slug:` in its front matter")
 }
 
 fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
-    let mut owners: HashMap<&str, &Path> = HashMap::new();
-    let sections = site.sections.iter().map(|s| (s.path.as_str(), s.doc.source.as_path()));
-    let pages = site.pages.iter().map(|p| (p.path.as_str(), p.doc.source.as_path()));
+    let mut owners: HashMap<&str, &Path> =
+        HashMap::with_capacity(site.sections.len() + site.pages.len());
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (s.path.as_str(), s.doc.source.as_path()));
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (p.path.as_str(), p.doc.source.as_path()));
     for (path, source) in sections.chain(pages) {
         if let Some(first) = owners.insert(path, source) {
             diags.push(claim_conflict(first, source, path));
@@ -393,7 +499,9 @@ fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
 }
 
 fn sort_site(site: &mut Site) {
-    let Site { sections, pages, .. } = site;
+    let Site {
+        sections, pages, ..
+    } = site;
     for i in 0..sections.len() {
         let sort_by = sections[i].doc.meta.sort_by.unwrap_or_default();
         let mut list = std::mem::take(&mut sections[i].pages);
@@ -401,7 +509,12 @@ fn sort_site(site: &mut Site) {
             let (a, b) = (&pages[a].doc, &pages[b].doc);
             let by_title = || a.title.cmp(&b.title).then_with(|| a.source.cmp(&b.source));
             match sort_by {
-                SortBy::Weight => a.meta.weight.unwrap_or(i64::MAX).cmp(&b.meta.weight.unwrap_or(i64::MAX)).then_with(by_title),
+                SortBy::Weight => a
+                    .meta
+                    .weight
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.meta.weight.unwrap_or(i64::MAX))
+                    .then_with(by_title),
                 SortBy::Date => b.date.cmp(&a.date).then_with(by_title),
                 SortBy::Title => by_title(),
             }
@@ -410,7 +523,11 @@ fn sort_site(site: &mut Site) {
         let mut subs = std::mem::take(&mut sections[i].subsections);
         subs.sort_by(|&a, &b| {
             let (a, b) = (&sections[a].doc, &sections[b].doc);
-            a.meta.weight.unwrap_or(i64::MAX).cmp(&b.meta.weight.unwrap_or(i64::MAX)).then_with(|| a.title.cmp(&b.title))
+            a.meta
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.meta.weight.unwrap_or(i64::MAX))
+                .then_with(|| a.title.cmp(&b.title))
         });
         sections[i].subsections = subs;
     }
@@ -418,7 +535,12 @@ fn sort_site(site: &mut Site) {
 
 /// Splits and checks front matter; `source` names the file in errors.
 pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
-    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() };
+    let fingerprint = crate::memo::hash_of(&(source, text));
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_owned()
+    };
     let (front, body, body_line) = split_front_matter(&text, source)?;
     let meta: FrontMatter = match front {
         Some(yaml_text) if !yaml_text.trim().is_empty() => {
@@ -433,7 +555,11 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         None => match first_heading(body) {
             Some(h) => (h, true),
             None => (
-                source.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
+                source
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
                 false,
             ),
         },
@@ -446,12 +572,16 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         updated,
         body: body.to_owned(),
         body_line,
+        fingerprint,
         meta,
     })
 }
 
 /// Returns (front matter text, body, body's first line number).
-fn split_front_matter<'a>(text: &'a str, source: &Path) -> Result<(Option<&'a str>, &'a str, usize)> {
+fn split_front_matter<'a>(
+    text: &'a str,
+    source: &Path,
+) -> Result<(Option<&'a str>, &'a str, usize)> {
     let Some(rest) = text.strip_prefix("---\n") else {
         return Ok((None, text, 1));
     };
@@ -463,11 +593,14 @@ fn split_front_matter<'a>(text: &'a str, source: &Path) -> Result<(Option<&'a st
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(source, "the front matter that opens on line 1 is never closed")
-        .at(1, 1)
-        .with_source(text)
-        .help("add a line with only `---` after the last front matter line")
-        .into())
+    Err(Diagnostic::error(
+        source,
+        "the front matter that opens on line 1 is never closed",
+    )
+    .at(1, 1)
+    .with_source(text)
+    .help("add a line with only `---` after the last front matter line")
+    .into())
 }
 
 fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
@@ -475,7 +608,9 @@ fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
         Some(key) => {
             let d = Diagnostic::error(source, format!("unknown front matter key `{key}`"));
             match closest(key, FRONT_MATTER_KEYS) {
-                Some(best) => d.help(format!("did you mean `{best}`? Custom values go under `extra:`")),
+                Some(best) => d.help(format!(
+                    "did you mean `{best}`? Custom values go under `extra:`"
+                )),
                 None => d.help("put custom values under `extra:`"),
             }
         }
@@ -483,11 +618,18 @@ fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
             .help("check the YAML on this line: indent with spaces, quote text that contains `: `"),
     };
     // The YAML text starts on line 2 of the file, after the opening `---`.
-    d = d.at(e.line.map_or(2, |l| l + 1), e.column.unwrap_or(1)).with_source(text);
+    d = d
+        .at(e.line.map_or(2, |l| l + 1), e.column.unwrap_or(1))
+        .with_source(text);
     d.into()
 }
 
-fn parse_date_field(value: &Option<String>, key: &str, text: &str, source: &Path) -> Result<Option<Date>> {
+fn parse_date_field(
+    value: &Option<String>,
+    key: &str,
+    text: &str,
+    source: &Path,
+) -> Result<Option<Date>> {
     let Some(value) = value else { return Ok(None) };
     match Date::parse(value) {
         Some(d) => Ok(Some(d)),
@@ -507,7 +649,10 @@ fn parse_date_field(value: &Option<String>, key: &str, text: &str, source: &Path
 
 /// Text of the first ATX heading before any other content, used as a title fallback.
 fn first_heading(body: &str) -> Option<String> {
-    let line = body.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("<!--"))?;
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("<!--"))?;
     let text = line.strip_prefix("# ")?;
     let text = text.trim().trim_end_matches('#').trim();
     (!text.is_empty()).then(|| text.to_owned())
@@ -543,7 +688,10 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error_on_line_one() {
         let e = doc("---\ntitle: x\nbody\n").unwrap_err();
-        assert_eq!(e.diagnostics[0].message, "the front matter that opens on line 1 is never closed");
+        assert_eq!(
+            e.diagnostics[0].message,
+            "the front matter that opens on line 1 is never closed"
+        );
         assert_eq!(e.diagnostics[0].line, Some(1));
     }
 
@@ -551,7 +699,11 @@ mod tests {
     fn yaml_errors_point_at_the_file_line() {
         let e = doc("---\ntitle: x\nweight: heavy\n---\n").unwrap_err();
         assert_eq!(e.diagnostics[0].line, Some(3));
-        assert!(e.diagnostics[0].message.contains("invalid type"), "{}", e.diagnostics[0].message);
+        assert!(
+            e.diagnostics[0].message.contains("invalid type"),
+            "{}",
+            e.diagnostics[0].message
+        );
         let e = doc("---\ntitle: x\ntitel: y\n---\n").unwrap_err();
         assert_eq!(e.diagnostics[0].message, "unknown front matter key `titel`");
         assert_eq!(e.diagnostics[0].line, Some(3));

@@ -125,7 +125,10 @@ mod tests {
 
     #[test]
     fn accepts_common_forms() {
-        assert_eq!(Date::parse("2026-11-24").unwrap().rfc3339(), "2026-11-24T00:00:00Z");
+        assert_eq!(
+            Date::parse("2026-11-24").unwrap().rfc3339(),
+            "2026-11-24T00:00:00Z"
+        );
         assert_eq!(
             Date::parse("2026-11-24 08:30").unwrap().rfc3339(),
             "2026-11-24T08:30:00Z"
@@ -139,7 +142,15 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2026-13-01", "2026-02-30", "2023-02-29", "26-1-1", "yesterday", "2026-11-24T25:00", ""] {
+        for bad in [
+            "2026-13-01",
+            "2026-02-30",
+            "2023-02-29",
+            "26-1-1",
+            "yesterday",
+            "2026-11-24T25:00",
+            "",
+        ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
     }

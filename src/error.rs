@@ -66,7 +66,10 @@ impl Diagnostic {
     /// Attaches the offending line, taken from the whole source text of the file.
     pub fn with_source(mut self, source: &str) -> Self {
         if let Some(line) = self.line {
-            self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+            self.source_line = source
+                .lines()
+                .nth(line.saturating_sub(1))
+                .map(str::to_owned);
         }
         self
     }
@@ -153,7 +156,11 @@ impl fmt::Display for Error {
         let warnings = self.diagnostics.len() - errors;
         write!(f, "{errors} error{}", if errors == 1 { "" } else { "s" })?;
         if warnings > 0 {
-            write!(f, ", {warnings} warning{}", if warnings == 1 { "" } else { "s" })?;
+            write!(
+                f,
+                ", {warnings} warning{}",
+                if warnings == 1 { "" } else { "s" }
+            )?;
         }
         Ok(())
     }
@@ -222,7 +229,10 @@ pub fn text_from_bytes(bytes: Vec<u8>, shown_as: &Path) -> Result<String> {
                 .iter()
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
+            let column = String::from_utf8_lossy(&bytes[line_start..valid])
+                .chars()
+                .count()
+                + 1;
             Err(Diagnostic::error(shown_as, "the file is not valid UTF-8 text")
                 .at(line, column)
                 .help("save the file with UTF-8 encoding (most editors offer it under \"Save with encoding\")")

@@ -9,9 +9,17 @@ use crate::markdown::escape_html;
 const FEED_LIMIT: usize = 50;
 
 pub fn sitemap(config: &Config, site: &Site) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let sections = site.sections.iter().map(|s| (&s.path, s.doc.updated.or(s.doc.date)));
-    let pages = site.pages.iter().map(|p| (&p.path, p.doc.updated.or(p.doc.date)));
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (&s.path, s.doc.updated.or(s.doc.date)));
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (&p.path, p.doc.updated.or(p.doc.date)));
     for (path, date) in sections.chain(pages) {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape_html(&config.permalink(path)));
@@ -26,13 +34,24 @@ pub fn sitemap(config: &Config, site: &Site) -> String {
 }
 
 pub fn robots(config: &Config) -> String {
-    format!("User-agent: *\nAllow: /\nSitemap: {}\n", config.permalink("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        config.permalink("sitemap.xml")
+    )
 }
 
 /// Atom feed of the pages that have a date, newest first; `summaries[i]` belongs to page i.
 pub fn atom(config: &Config, site: &Site, summaries: &[&str]) -> String {
-    let mut dated: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].doc.date.is_some()).collect();
-    dated.sort_by(|&a, &b| site.pages[b].doc.date.cmp(&site.pages[a].doc.date).then(a.cmp(&b)));
+    let mut dated: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].doc.date.is_some())
+        .collect();
+    dated.sort_by(|&a, &b| {
+        site.pages[b]
+            .doc
+            .date
+            .cmp(&site.pages[a].doc.date)
+            .then(a.cmp(&b))
+    });
     dated.truncate(FEED_LIMIT);
     let updated = dated
         .iter()

@@ -25,10 +25,16 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 pub fn create(dir: &Path) -> Result<()> {
-    if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Diagnostic::error(dir, "this folder already exists and is not empty")
-            .help("choose a new folder name; quire init never writes into existing files")
-            .into());
+    if dir.exists()
+        && fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(
+            Diagnostic::error(dir, "this folder already exists and is not empty")
+                .help("choose a new folder name; quire init never writes into existing files")
+                .into(),
+        );
     }
     for (path, text) in FILES {
         let file = dir.join(path);

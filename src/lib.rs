@@ -9,6 +9,7 @@ pub mod error;
 pub mod feeds;
 pub mod init;
 pub mod markdown;
+pub mod memo;
 pub mod output;
 pub mod pipeline;
 pub mod templates;

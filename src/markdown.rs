@@ -12,7 +12,7 @@ use crate::error::Diagnostic;
 use crate::url::{decode_path, root_prefix, slugify};
 
 /// One entry of a page's table of contents; `children` are the headings nested under it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -21,7 +21,7 @@ pub struct TocEntry {
 }
 
 /// The text under one heading (or before the first one, with an empty id), for search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TextSection {
     pub heading: String,
     pub id: String,
@@ -29,7 +29,7 @@ pub struct TextSection {
 }
 
 /// A link inside the site, to be checked once every page's headings are known.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InternalLink {
     /// Site path of the target (`faq/a/`, `img/x.png`); empty with a fragment means this page.
     pub target: String,
@@ -40,8 +40,11 @@ pub struct InternalLink {
     pub column: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rendered {
+    /// A hash of all the other fields, taken once here so the pages and indexes made from
+    /// this can be memoized without hashing it again.
+    pub key: u64,
     pub html: String,
     pub toc: Vec<TocEntry>,
     /// Every heading id on the page, in order.
@@ -71,7 +74,11 @@ fn options() -> Options {
 }
 
 /// Renders a page or section body whose URL is `site_path`.
-pub fn render(doc: &Document, site_path: &str, targets: &LinkTargets) -> (Rendered, Vec<Diagnostic>) {
+pub fn render(
+    doc: &Document,
+    site_path: &str,
+    targets: &LinkTargets,
+) -> (Rendered, Vec<Diagnostic>) {
     let lines = LineIndex::new(&doc.body, doc.body_line);
     let root = root_prefix(site_path);
     let mut diags = Vec::new();
@@ -102,19 +109,28 @@ pub fn render(doc: &Document, site_path: &str, targets: &LinkTargets) -> (Render
             continue;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 if skip_first_h1 && level == HeadingLevel::H1 && events.is_empty() {
                     skip_first_h1 = false;
                     skipping = true;
                     continue;
                 }
                 skip_first_h1 = false;
-                heading = Some((level, id.map(|s| s.to_string()), classes.iter().map(|c| c.to_string()).collect(), events.len()));
+                heading = Some((
+                    level,
+                    id.map(|s| s.to_string()),
+                    classes.iter().map(|c| c.to_string()).collect(),
+                    events.len(),
+                ));
                 heading_text.clear();
                 events.push(Event::Text(CowStr::Borrowed(""))); // replaced by the opening tag below
             }
             Event::End(TagEnd::Heading(level)) => {
-                let Some((_, explicit_id, classes, open_at)) = heading.take() else { continue };
+                let Some((_, explicit_id, classes, open_at)) = heading.take() else {
+                    continue;
+                };
                 let title = heading_text.trim().to_owned();
                 let base = explicit_id.unwrap_or_else(|| heading_id(&title));
                 let id = unique_id(&base, &mut used_ids);
@@ -125,7 +141,8 @@ pub fn render(doc: &Document, site_path: &str, targets: &LinkTargets) -> (Render
                     format!(" class=\"{}\"", escape_html(&classes.join(" ")))
                 };
                 let id_attr = escape_html(&id);
-                events[open_at] = Event::Html(CowStr::from(format!("<h{n} id=\"{id_attr}\"{class_attr}>")));
+                events[open_at] =
+                    Event::Html(CowStr::from(format!("<h{n} id=\"{id_attr}\"{class_attr}>")));
                 events.push(Event::Html(CowStr::from(format!(
                     " <a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
                 ))));
@@ -143,7 +160,11 @@ pub fn render(doc: &Document, site_path: &str, targets: &LinkTargets) -> (Render
                 if heading.is_some() {
                     heading_text.push_str(text);
                 } else {
-                    sections.last_mut().expect("never empty").text.push_str(text);
+                    sections
+                        .last_mut()
+                        .expect("never empty")
+                        .text
+                        .push_str(text);
                 }
                 events.push(event);
             }
@@ -167,13 +188,51 @@ pub fn render(doc: &Document, site_path: &str, targets: &LinkTargets) -> (Render
                 }
                 sections.last_mut().expect("never empty").text.push('\n');
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = rewrite_link(&dest_url, doc, &root, targets, &lines, range.start, &mut links, &mut diags);
-                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(
+                    &dest_url,
+                    doc,
+                    &root,
+                    targets,
+                    &lines,
+                    range.start,
+                    &mut links,
+                    &mut diags,
+                );
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = rewrite_link(&dest_url, doc, &root, targets, &lines, range.start, &mut links, &mut diags);
-                events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(
+                    &dest_url,
+                    doc,
+                    &root,
+                    targets,
+                    &lines,
+                    range.start,
+                    &mut links,
+                    &mut diags,
+                );
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             other => events.push(other),
         }
@@ -194,19 +253,19 @@ pub fn render(doc: &Document, site_path: &str, targets: &LinkTargets) -> (Render
     let heading_ids = headings.iter().map(|(_, id, _)| id.clone()).collect();
     // About 200 Latin words or 400 CJK characters a minute.
     let minutes = (word_count - cjk_count) as f64 / 200.0 + cjk_count as f64 / 400.0;
-    (
-        Rendered {
-            html,
-            toc: nest_toc(headings),
-            heading_ids,
-            summary,
-            sections,
-            links,
-            word_count,
-            reading_time: (minutes.ceil() as usize).max(1),
-        },
-        diags,
-    )
+    let mut rendered = Rendered {
+        key: 0,
+        html,
+        toc: nest_toc(headings),
+        heading_ids,
+        summary,
+        sections,
+        links,
+        word_count,
+        reading_time: (minutes.ceil() as usize).max(1),
+    };
+    rendered.key = crate::memo::hash_of(&rendered);
+    (rendered, diags)
 }
 
 fn plain_text(events: &[Event]) -> String {
@@ -293,7 +352,12 @@ fn nest_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         while stack.last().is_some_and(|top| top.level >= level) {
             close_top(&mut stack, &mut roots);
         }
-        stack.push(TocEntry { level, id, title, children: Vec::new() });
+        stack.push(TocEntry {
+            level,
+            id,
+            title,
+            children: Vec::new(),
+        });
     }
     while !stack.is_empty() {
         close_top(&mut stack, &mut roots);
@@ -320,7 +384,11 @@ impl<'a> LineIndex<'a> {
     fn new(text: &'a str, first_line: usize) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts, first_line }
+        LineIndex {
+            text,
+            starts,
+            first_line,
+        }
     }
 
     fn locate(&self, offset: usize) -> (usize, usize) {
@@ -333,7 +401,10 @@ impl<'a> LineIndex<'a> {
 fn is_external(url: &str) -> bool {
     url.starts_with("//")
         || url.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         })
 }
 
@@ -384,21 +455,41 @@ fn rewrite_link<'e>(
     } else {
         let base = doc.source.parent().unwrap_or(Path::new(CONTENT_DIR));
         let Some(joined) = normalize(&base.join(&decoded)) else {
-            diags.push(link_error(doc, line, column, dest, "leaves the content folder"));
+            diags.push(link_error(
+                doc,
+                line,
+                column,
+                dest,
+                "leaves the content folder",
+            ));
             return dest.clone();
         };
-        let is_markdown = joined.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        let is_markdown = joined
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
         if is_markdown {
             match targets.pages_by_source.get(&joined) {
                 Some(path) => path.clone(),
                 None => {
-                    diags.push(link_error(doc, line, column, dest, "points to a page that does not exist"));
+                    diags.push(link_error(
+                        doc,
+                        line,
+                        column,
+                        dest,
+                        "points to a page that does not exist",
+                    ));
                     return dest.clone();
                 }
             }
         } else {
             let Ok(rel) = joined.strip_prefix(CONTENT_DIR) else {
-                diags.push(link_error(doc, line, column, dest, "leaves the content folder"));
+                diags.push(link_error(
+                    doc,
+                    line,
+                    column,
+                    dest,
+                    "leaves the content folder",
+                ));
                 return dest.clone();
             };
             content_site_path(rel, decoded.ends_with('/'))
@@ -410,7 +501,10 @@ fn rewrite_link<'e>(
 
 /// The site path of a file or folder under content/, slugged the way content.rs slugs them.
 fn content_site_path(rel: &Path, is_dir: bool) -> String {
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     let mut path = String::new();
     for (i, part) in parts.iter().enumerate() {
         let last = i + 1 == parts.len();
@@ -472,18 +566,34 @@ mod tests {
     fn render_at(source: &str, text: &str, path: &str) -> (Rendered, Vec<Diagnostic>) {
         let doc = parse_document(text, Path::new(source)).unwrap();
         let mut pages = HashMap::new();
-        pages.insert(PathBuf::from("content/faq/withdrawal-failed.md"), "faq/withdrawal-failed/".to_owned());
+        pages.insert(
+            PathBuf::from("content/faq/withdrawal-failed.md"),
+            "faq/withdrawal-failed/".to_owned(),
+        );
         pages.insert(PathBuf::from("content/guide/a.md"), "guide/a/".to_owned());
-        render(&doc, path, &LinkTargets { pages_by_source: &pages })
+        render(
+            &doc,
+            path,
+            &LinkTargets {
+                pages_by_source: &pages,
+            },
+        )
     }
 
     #[test]
     fn heading_ids_match_github() {
-        assert_eq!(heading_id("使用 `Result` 类型".replace('`', "").as_str()), "使用-result-类型");
+        assert_eq!(
+            heading_id("使用 `Result` 类型".replace('`', "").as_str()),
+            "使用-result-类型"
+        );
         assert_eq!(heading_id("What's new?"), "whats-new");
         assert_eq!(heading_id("提现失败怎么办？"), "提现失败怎么办");
         assert_eq!(heading_id("A -- B"), "a----b");
-        let (r, _) = render_at("content/guide/a.md", "## 使用 `Result` 类型\n\n## Dup\n\n## Dup\n", "guide/a/");
+        let (r, _) = render_at(
+            "content/guide/a.md",
+            "## 使用 `Result` 类型\n\n## Dup\n\n## Dup\n",
+            "guide/a/",
+        );
         assert_eq!(r.heading_ids, ["使用-result-类型", "dup", "dup-1"]);
         assert!(r.html.contains("<h2 id=\"使用-result-类型\">使用 <code>Result</code> 类型 <a class=\"anchor\" href=\"#使用-result-类型\""));
     }
@@ -495,30 +605,54 @@ mod tests {
             "---\ntitle: a\n---\n\n[见](../faq/withdrawal-failed.md#联系客服)\n\n[坏](../faq/nope.md)\n",
             "guide/a/",
         );
-        assert!(r.html.contains("href=\"../../faq/withdrawal-failed/#%E8%81%94%E7%B3%BB%E5%AE%A2%E6%9C%8D\""), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "href=\"../../faq/withdrawal-failed/#%E8%81%94%E7%B3%BB%E5%AE%A2%E6%9C%8D\""
+            ),
+            "{}",
+            r.html
+        );
         assert_eq!(r.links[0].target, "faq/withdrawal-failed/");
         assert_eq!(r.links[0].fragment.as_deref(), Some("联系客服"));
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].message, "the link `../faq/nope.md` points to a page that does not exist");
+        assert_eq!(
+            d[0].message,
+            "the link `../faq/nope.md` points to a page that does not exist"
+        );
         assert_eq!((d[0].line, d[0].column), (Some(7), Some(1)));
     }
 
     #[test]
     fn toc_nests_and_summary_stops_at_more() {
-        let (r, _) = render_at("content/guide/a.md", "Intro text.\n\n<!-- more -->\n\n## A\n\n### B\n\n## C\n", "guide/a/");
+        let (r, _) = render_at(
+            "content/guide/a.md",
+            "Intro text.\n\n<!-- more -->\n\n## A\n\n### B\n\n## C\n",
+            "guide/a/",
+        );
         assert_eq!(r.summary, "Intro text.");
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children[0].id, "b");
-        let (r, _) = render_at("content/guide/a.md", "## H\n\nFirst para.\n\nSecond.\n", "guide/a/");
+        let (r, _) = render_at(
+            "content/guide/a.md",
+            "## H\n\nFirst para.\n\nSecond.\n",
+            "guide/a/",
+        );
         assert_eq!(r.summary, "First para.");
     }
 
     #[test]
     fn braces_stay_text_and_sections_hold_plain_text() {
-        let (r, _) = render_at("content/guide/a.md", "Use {{ name }} here.\n\n## 提现\n\n余额不足。\n", "guide/a/");
+        let (r, _) = render_at(
+            "content/guide/a.md",
+            "Use {{ name }} here.\n\n## 提现\n\n余额不足。\n",
+            "guide/a/",
+        );
         assert!(r.html.contains("{{ name }}"));
         assert_eq!(r.sections[0].text, "Use {{ name }} here.");
-        assert_eq!((r.sections[1].id.as_str(), r.sections[1].text.as_str()), ("提现", "余额不足。"));
+        assert_eq!(
+            (r.sections[1].id.as_str(), r.sections[1].text.as_str()),
+            ("提现", "余额不足。")
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -16,7 +17,8 @@ const MARKER_TEXT: &str = "This folder is made by quire and replaced by every `q
 /// Where a file's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
-    Bytes(Vec<u8>),
+    /// Made by the build; shared, so a page kept from an earlier build is not copied.
+    Bytes(Arc<[u8]>),
     /// Copied from a file (static files, co-located assets).
     Copy(PathBuf),
     /// Built into the binary (the default theme's static files).
@@ -32,16 +34,20 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile::shared(path, bytes.into().into())
+    }
+
+    pub fn shared(path: impl Into<String>, bytes: Arc<[u8]>) -> Self {
         OutputFile {
             path: path.into(),
-            contents: Contents::Bytes(bytes.into()),
+            contents: Contents::Bytes(bytes),
         }
     }
 
     /// The file's bytes, reading copied files from disk.
     pub fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
         Ok(match &self.contents {
-            Contents::Bytes(b) => b.into(),
+            Contents::Bytes(b) => (&b[..]).into(),
             Contents::Builtin(b) => (*b).into(),
             Contents::Copy(p) => fs::read(p)?.into(),
         })
@@ -65,7 +71,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
             .help("set `output_dir:` in site.yaml or pass `--output` with a folder of its own, such as `public`")
             .into())
     };
-    let root_real = root.canonicalize().map_err(|e| Error::io(root, &e, "open the site folder"))?;
+    let root_real = root
+        .canonicalize()
+        .map_err(|e| Error::io(root, &e, "open the site folder"))?;
     let out_real = resolve_lexically(&root_real, out);
     if root_real.starts_with(&out_real) {
         return refuse("it is the site folder or contains it");
@@ -82,9 +90,13 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
         if !out.is_dir() {
             return refuse("it is a file");
         }
-        let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = fs::read_dir(out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !out.join(MARKER).exists() {
-            return refuse(&format!("it was not made by quire (it has no {MARKER} file), so quire will not replace it"));
+            return refuse(&format!(
+                "it was not made by quire (it has no {MARKER} file), so quire will not replace it"
+            ));
         }
     }
     Ok(())
@@ -92,7 +104,11 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
 
 /// `base/path` with `.` and `..` resolved without requiring the path to exist.
 fn resolve_lexically(base: &Path, path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { base.join(path) };
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -114,7 +130,10 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, &e, "create the folder"))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     remove_stale_temp_dirs(&parent, &name);
     let staging = parent.join(format!(".{name}.quire-new-{}", std::process::id()));
     if let Err(e) = write_tree(&staging, files) {
@@ -126,8 +145,12 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
 
 fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e, "create the output folder"))?;
-    fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io(dir, &e, "write to the output folder"))?;
-    let mut dirs: Vec<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p))).collect();
+    fs::write(dir.join(MARKER), MARKER_TEXT)
+        .map_err(|e| Error::io(dir, &e, "write to the output folder"))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
+        .collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
@@ -153,7 +176,8 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
 /// Replaces `out` with `staging`; the old site stays whole until the new one is in place.
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
     if !out.exists() {
-        return fs::rename(staging, out).map_err(|e| Error::io(out, &e, "move the new site into place"));
+        return fs::rename(staging, out)
+            .map_err(|e| Error::io(out, &e, "move the new site into place"));
     }
     if exchange(staging, out).is_ok() {
         remove_own_dir(staging); // now holds the old site
@@ -177,7 +201,13 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::os::raw::{c_char, c_int, c_uint};
     use std::os::unix::ffi::OsStrExt;
     unsafe extern "C" {
-        fn renameat2(olddirfd: c_int, oldpath: *const c_char, newdirfd: c_int, newpath: *const c_char, flags: c_uint) -> c_int;
+        fn renameat2(
+            olddirfd: c_int,
+            oldpath: *const c_char,
+            newdirfd: c_int,
+            newpath: *const c_char,
+            flags: c_uint,
+        ) -> c_int;
     }
     const AT_FDCWD: c_int = -100;
     const RENAME_EXCHANGE: c_uint = 2;
@@ -185,19 +215,30 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let b = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
     let rc = unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "no atomic exchange"))
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 /// Deletes a folder only if quire made it (it carries the marker).
 fn remove_own_dir(dir: &Path) {
     if dir.join(MARKER).is_file() {
         let _ = fs::remove_dir_all(dir);
-    } else if dir.is_dir() && fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false) {
+    } else if dir.is_dir()
+        && fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false)
+    {
         let _ = fs::remove_dir(dir);
     }
 }
@@ -205,7 +246,9 @@ fn remove_own_dir(dir: &Path) {
 /// Clears staging folders left by builds that were killed, and brings back a site that a
 /// killed build had moved aside but not yet replaced.
 fn remove_stale_temp_dirs(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     let out = parent.join(name);
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
@@ -237,7 +280,10 @@ mod tests {
         write_site(&out, &[OutputFile::bytes("b.txt", "two")]).unwrap();
         assert!(!out.join("a").exists());
         assert_eq!(fs::read_to_string(out.join("b.txt")).unwrap(), "two");
-        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["public"], "no temp folders are left behind");
 
         let foreign = tmp.path().join("mine");

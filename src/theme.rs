@@ -48,7 +48,13 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
     } else if name == BUILTIN_THEME {
         builtin::FILES
             .iter()
-            .map(|(rel, bytes)| (rel.to_string(), Source::Builtin(bytes), Path::new("(built-in theme)").join(rel)))
+            .map(|(rel, bytes)| {
+                (
+                    rel.to_string(),
+                    Source::Builtin(bytes),
+                    Path::new("(built-in theme)").join(rel),
+                )
+            })
             .collect()
     } else {
         return Err(Diagnostic::error("site.yaml", format!("theme `{name}` not found: there is no folder themes/{name}"))
@@ -96,11 +102,17 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
 }
 
 /// The theme's strings for `language`: exact tag, then its primary language, then English.
-fn load_strings(files: &BTreeMap<String, (Source, PathBuf)>, language: &str) -> Result<BTreeMap<String, String>> {
+fn load_strings(
+    files: &BTreeMap<String, (Source, PathBuf)>,
+    language: &str,
+) -> Result<BTreeMap<String, String>> {
     let primary = language.split('-').next().unwrap_or(language);
     let mut chain = vec!["en".to_owned()];
     for candidate in [primary, language] {
-        let found = files.keys().find(|k| k.eq_ignore_ascii_case(candidate)).cloned();
+        let found = files
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(candidate))
+            .cloned();
         if let Some(k) = found {
             if !chain.contains(&k) {
                 chain.push(k);
@@ -109,7 +121,9 @@ fn load_strings(files: &BTreeMap<String, (Source, PathBuf)>, language: &str) -> 
     }
     let mut strings = BTreeMap::new();
     for lang in chain {
-        let Some((source, shown)) = files.get(&lang) else { continue };
+        let Some((source, shown)) = files.get(&lang) else {
+            continue;
+        };
         let text = source_text(source, shown)?;
         let map: BTreeMap<String, String> = yaml::from_str(&text).map_err(|e| {
             let mut d = Diagnostic::error(shown, format!("invalid UI strings file: {}", e.message))
@@ -138,9 +152,15 @@ fn disk_files(root: &Path, dir: &Path) -> Result<Vec<(String, Source, PathBuf)>>
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&full).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(&full)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| {
-            let path = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_else(|| dir.to_path_buf());
+            let path = e
+                .path()
+                .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+                .unwrap_or_else(|| dir.to_path_buf());
             Error::from(Diagnostic::error(path, format!("could not read: {e}")))
         })?;
         let name = entry.file_name().to_string_lossy();
@@ -148,8 +168,16 @@ fn disk_files(root: &Path, dir: &Path) -> Result<Vec<(String, Source, PathBuf)>>
             continue;
         }
         let rel = entry.path().strip_prefix(&full).expect("below its root");
-        let rel_text = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        files.push((rel_text, Source::Disk(entry.path().to_path_buf()), dir.join(rel)));
+        let rel_text = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.push((
+            rel_text,
+            Source::Disk(entry.path().to_path_buf()),
+            dir.join(rel),
+        ));
     }
     Ok(files)
 }

@@ -42,7 +42,11 @@ fn locate_duplicate(mut err: YamlError, text: &str) -> YamlError {
     let second = text
         .lines()
         .enumerate()
-        .filter(|(_, l)| l.trim_start().strip_prefix(key.as_str()).is_some_and(|r| r.trim_start().starts_with(':')))
+        .filter(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key.as_str())
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
         .nth(1);
     if let Some((i, line)) = second {
         err.line = Some(i + 1);
