@@ -32,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (public/ unless configured otherwise).
     Build(BuildArgs),
+    /// Run every check of a build without writing anything; report all problems at once.
+    Check(CheckArgs),
     /// Create a new site in DIR that builds as it is.
     Init {
         /// Folder to create (must not exist, or be empty).
@@ -55,6 +57,19 @@ pub struct BuildArgs {
     pub strict: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Also request every http(s) link (8 at a time, 10 s each).
+    #[arg(long)]
+    pub external: bool,
+}
+
 impl BuildArgs {
     fn options(&self, root: PathBuf) -> BuildOptions {
         BuildOptions {
@@ -63,6 +78,19 @@ impl BuildArgs {
             base_url: self.base_url.clone(),
             output: self.output.clone(),
             strict: self.strict,
+            check_external: false,
+        }
+    }
+}
+
+impl CheckArgs {
+    fn options(&self, root: PathBuf) -> BuildOptions {
+        BuildOptions {
+            root,
+            drafts: self.drafts,
+            strict: self.strict,
+            check_external: self.external,
+            ..BuildOptions::default()
         }
     }
 }
@@ -89,6 +117,24 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }),
+        Command::Check(args) => {
+            pipeline::render_site(&args.options(cli.root.clone())).map(|built| {
+                if !cli.quiet {
+                    for w in &built.warnings {
+                        eprintln!("{w}\n");
+                    }
+                    println!(
+                        "Checked {} page{}, {} section{}: no errors, {} warning{}",
+                        built.page_count,
+                        plural(built.page_count),
+                        built.section_count,
+                        plural(built.section_count),
+                        built.warnings.len(),
+                        plural(built.warnings.len()),
+                    );
+                }
+            })
+        }
         Command::Init { dir } => crate::init::create(dir).map(|()| {
             if !cli.quiet {
                 println!(

@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "theme",
     "output_dir",
     "extra",
+    "contacts",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -41,6 +42,34 @@ pub struct Config {
     /// Free-form values handed to templates as `config.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, yaml::Value>,
+    /// The only phone numbers the site may show (see hotline.rs).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// A phone contact articles may show with `<contact:ID>`; the number lives only here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub id: String,
+    /// Shown to readers, e.g. "某某钱包官方客服".
+    pub name: String,
+    pub phone: String,
+    /// Where the number was verified (the provider's official page); required.
+    #[serde(default)]
+    pub source: String,
+}
+
+impl Contact {
+    /// The number as a `tel:` URL: digits and a leading `+` only.
+    pub fn tel_url(&self) -> String {
+        let mut url = String::from("tel:");
+        if self.phone.trim_start().starts_with(['+', '＋']) {
+            url.push('+');
+        }
+        url.extend(self.phone.chars().filter(char::is_ascii_digit));
+        url
+    }
 }
 
 fn default_base_url() -> String {
@@ -66,6 +95,7 @@ impl Default for Config {
             theme: default_theme(),
             output_dir: default_output_dir(),
             extra: Default::default(),
+            contacts: Vec::new(),
         }
     }
 }
@@ -93,7 +123,12 @@ impl Config {
             }
             return Err(d.into());
         }
+        check_contacts(&config.contacts, text, path)?;
         Ok(config)
+    }
+
+    pub fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.id == id)
     }
 
     /// Reads `site.yaml` in `root`; a site without one builds with the defaults.
@@ -129,6 +164,56 @@ impl Config {
     /// An absolute URL for a site-relative path (`faq/a/` -> `https://example.org/help/faq/a/`).
     pub fn permalink(&self, site_path: &str) -> String {
         format!("{}{}", self.base_url, crate::url::encode_path(site_path))
+    }
+}
+
+fn check_contacts(contacts: &[Contact], text: &str, path: &Path) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for c in contacts {
+        let line = text
+            .lines()
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches("- ").trim_start();
+                l.strip_prefix("id:")
+                    .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == c.id)
+            })
+            .map_or(1, |i| i + 1);
+        let at = |d: Diagnostic| d.at(line, 1).with_source(text);
+        if !seen.insert(c.id.as_str()) {
+            problems.push(at(Diagnostic::error(
+                path,
+                format!("the contact id `{}` is declared twice", c.id),
+            )
+            .help("give each contact its own id")));
+        }
+        if c.source.trim().is_empty() {
+            problems.push(at(Diagnostic::error(path, format!("the contact `{}` has no source", c.id)).help(
+                "add `source:` with the official page where you verified this number (the provider's own site or app); an unverified hotline must not be published",
+            )));
+        }
+        let digits = c.phone.chars().filter(|d| d.is_ascii_digit()).count();
+        let only_phone_chars = c
+            .phone
+            .chars()
+            .all(|d| d.is_ascii_digit() || " -+()".contains(d));
+        if !(3..=15).contains(&digits) || !only_phone_chars {
+            problems.push(at(Diagnostic::error(
+                path,
+                format!(
+                    "the contact `{}` has a phone value that is not a phone number: `{}`",
+                    c.id, c.phone
+                ),
+            )
+            .help(
+                "write the number with digits, spaces, dashes, brackets and a leading + only",
+            )));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(problems))
     }
 }
 

@@ -72,6 +72,8 @@ pub struct Document {
     pub title_from_heading: bool,
     pub date: Option<Date>,
     pub updated: Option<Date>,
+    /// The YAML between the `---` lines (it starts on line 2), empty without front matter.
+    pub front_matter: String,
     /// The markdown after the front matter, with `\n` line endings.
     pub body: String,
     /// 1-based line of the file on which `body` starts.
@@ -79,6 +81,19 @@ pub struct Document {
     /// A hash of the source path and text the document was parsed from: equal fingerprints,
     /// equal documents, so later stages can be memoized on it without hashing the body again.
     pub fingerprint: u64,
+}
+
+impl Document {
+    /// The text of file line `line` (1-based), for showing it under an error.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        if line >= self.body_line {
+            self.body.lines().nth(line - self.body_line)
+        } else if line >= 2 {
+            self.front_matter.lines().nth(line - 2)
+        } else {
+            Some("---")
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +107,7 @@ pub struct Page {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    /// Its `_index.md`, or a stand-in made from the folder's name.
+    /// Its `_index.md`, or a stand-in named after the folder.
     pub doc: Arc<Document>,
     pub has_index_file: bool,
     /// Folder relative to `content/` (empty for the root section).
@@ -125,9 +140,11 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
+    /// Title of the home page when content/ has no `_index.md` (the site's title).
+    pub home_title: String,
 }
 
 /// Files an editor leaves behind while saving; never content.
@@ -148,24 +165,19 @@ pub struct MarkdownFile {
     pub file: PathBuf,
     /// Its path relative to `content/`.
     pub rel: PathBuf,
-    /// Reached through a symbolic link to a file, so a watcher of `content/` does not see it change.
+    /// Reached through a symbolic link to a file, whose changes a watcher of `content/` misses.
     pub linked: bool,
 }
 
 impl MarkdownFile {
-    /// The path shown to the user (`content/faq/a.md`), which is also the document's `source`.
-    pub fn source(&self) -> PathBuf {
-        Path::new(CONTENT_DIR).join(&self.rel)
-    }
-
     /// Reads and parses the file.
     pub fn read(&self) -> Result<Document> {
-        let source = self.source();
+        let source = Path::new(CONTENT_DIR).join(&self.rel);
         crate::error::read_text(&self.file, &source).and_then(|text| parse_document(&text, &source))
     }
 }
 
-/// What a walk of `content/` found, before any file is read: it changes only when files or
+/// What a walk of `content/` found, before any file is read. It changes only when files or
 /// folders are created, removed or renamed, so `quire serve` keeps it between edits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listing {
@@ -178,7 +190,7 @@ pub struct Listing {
 }
 
 /// Walks `root/content` and builds the Site.
-pub fn load(root: &Path, options: LoadOptions) -> Result<Site> {
+pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     let listing = walk(root)?;
     let docs = listing
         .markdown
@@ -283,7 +295,7 @@ pub fn walk(root: &Path) -> Result<Listing> {
 pub fn assemble(
     listing: &Listing,
     docs: Vec<Result<Arc<Document>>>,
-    options: LoadOptions,
+    options: &LoadOptions,
 ) -> Result<Site> {
     let mut diags = Diagnostics::default();
     diags.extend(listing.diags.iter().cloned());
@@ -291,7 +303,7 @@ pub fn assemble(
         sections: Vec::new(),
         pages: Vec::new(),
         assets: listing.assets.clone(),
-        paths_by_source: HashMap::with_capacity(listing.markdown.len()),
+        paths_by_source: HashMap::with_capacity(listing.markdown.len() + listing.dirs.len()),
         warnings: Vec::new(),
     };
     let mut section_of_dir: HashMap<PathBuf, usize> = HashMap::new();
@@ -342,7 +354,13 @@ pub fn assemble(
         let has_index_file = !docs.is_empty();
         let doc = match docs.into_iter().next() {
             Some(d) => d,
-            None => Arc::new(implicit_section_doc(&dir)),
+            None if dir == Path::new("") => {
+                Arc::new(implicit_section_doc(&dir, &options.home_title))
+            }
+            None => Arc::new(implicit_section_doc(
+                &dir,
+                &dir.file_name().unwrap_or_default().to_string_lossy(),
+            )),
         };
         if doc.meta.draft && !options.drafts {
             continue;
@@ -354,6 +372,11 @@ pub fn assemble(
         };
         let index = site.sections.len();
         section_of_dir.insert(dir.clone(), index);
+        // A folder without `_index.md` still has a page, so links to its index resolve.
+        site.paths_by_source.insert(
+            Path::new(CONTENT_DIR).join(&dir).join("_index.md"),
+            path.clone(),
+        );
         if has_index_file {
             site.paths_by_source
                 .insert(doc.source.clone(), path.clone());
@@ -450,21 +473,19 @@ fn asset_site_path(rel: &Path) -> String {
     path
 }
 
-fn implicit_section_doc(dir: &Path) -> Document {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+fn implicit_section_doc(dir: &Path, title: &str) -> Document {
+    let source = Path::new(CONTENT_DIR).join(dir);
     Document {
-        source: Path::new(CONTENT_DIR).join(dir),
+        fingerprint: crate::memo::hash_of(&(&source, title)),
+        source,
         meta: FrontMatter::default(),
-        title: name,
+        title: title.to_owned(),
         title_from_heading: false,
         date: None,
         updated: None,
+        front_matter: String::new(),
         body: String::new(),
         body_line: 1,
-        fingerprint: crate::memo::hash_of(&(CONTENT_DIR, dir)),
     }
 }
 
@@ -481,8 +502,7 @@ fn claim_conflict(a: &Path, b: &Path, path: &str) -> Diagnostic {
 }
 
 fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
-    let mut owners: HashMap<&str, &Path> =
-        HashMap::with_capacity(site.sections.len() + site.pages.len());
+    let mut owners: HashMap<&str, &Path> = HashMap::new();
     let sections = site
         .sections
         .iter()
@@ -570,6 +590,7 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         title_from_heading,
         date,
         updated,
+        front_matter: front.unwrap_or_default().to_owned(),
         body: body.to_owned(),
         body_line,
         fingerprint,

@@ -104,7 +104,11 @@ impl fmt::Display for Diagnostic {
                 let indent: String = text
                     .chars()
                     .take(column.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .map(|c| match c {
+                        '\t' => "\t",
+                        c if is_wide(c) => "  ",
+                        _ => " ",
+                    })
                     .collect();
                 write!(f, "\n{pad} | {indent}^")?;
             }
@@ -114,6 +118,12 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Characters a terminal draws two columns wide (CJK and full-width forms), so carets line up.
+fn is_wide(c: char) -> bool {
+    crate::markdown::is_cjk(c)
+        || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
 
 /// Everything that stopped a build: one or more diagnostics, sorted by file and line.

@@ -1,12 +1,15 @@
 //! quire: a static documentation site generator. `main.rs` only parses arguments; everything
 //! else lives here, one module per pipeline stage (see README.md, "Architecture").
 
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod date;
 pub mod error;
+pub mod external;
 pub mod feeds;
+pub mod hotline;
 pub mod init;
 pub mod markdown;
 pub mod memo;

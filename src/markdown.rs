@@ -2,11 +2,12 @@
 //! contents, summary, plain text per heading for search, reading time, and every internal link
 //! resolved to its target's URL and recorded so the pipeline can check it exists.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::config::Contact;
 use crate::content::{CONTENT_DIR, Document};
 use crate::error::Diagnostic;
 use crate::url::{decode_path, root_prefix, slugify};
@@ -28,11 +29,19 @@ pub struct TextSection {
     pub text: String,
 }
 
-/// A link inside the site, to be checked once every page's headings are known.
+/// Where a link goes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct InternalLink {
-    /// Site path of the target (`faq/a/`, `img/x.png`); empty with a fragment means this page.
-    pub target: String,
+pub enum LinkTarget {
+    /// Site path of a page or file (`faq/a/`, `img/x.png`); empty with a fragment means this page.
+    Internal(String),
+    /// An `http(s)://` URL, checked only by `quire check --external`.
+    External(String),
+}
+
+/// A link written in an article, to be checked once every page's headings are known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Link {
+    pub target: LinkTarget,
     pub fragment: Option<String>,
     /// What the author wrote, for the error message.
     pub written: String,
@@ -42,8 +51,8 @@ pub struct InternalLink {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rendered {
-    /// A hash of all the other fields, taken once here so the pages and indexes made from
-    /// this can be memoized without hashing it again.
+    /// A hash of all the other fields, taken once here so what is made from this (pages,
+    /// indexes) can be memoized without hashing it again.
     pub key: u64,
     pub html: String,
     pub toc: Vec<TocEntry>,
@@ -51,7 +60,7 @@ pub struct Rendered {
     pub heading_ids: Vec<String>,
     pub summary: String,
     pub sections: Vec<TextSection>,
-    pub links: Vec<InternalLink>,
+    pub links: Vec<Link>,
     pub word_count: usize,
     /// Minutes, at least 1.
     pub reading_time: usize,
@@ -60,6 +69,16 @@ pub struct Rendered {
 /// What a page's links may point to: every markdown source, by its path under the site root.
 pub struct LinkTargets<'a> {
     pub pages_by_source: &'a HashMap<PathBuf, String>,
+    /// Declared phone contacts, the only way a number reaches a page (`<contact:ID>`).
+    pub contacts: &'a [Contact],
+    /// The theme's UI strings, for the titles of callouts (`callout_note`, `callout_warning`, ...).
+    pub strings: &'a BTreeMap<String, String>,
+}
+
+/// A `contact:` link being rendered: its closing text and whether the author's text is replaced.
+struct OpenContact {
+    closing: String,
+    replaces_text: bool,
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
@@ -94,12 +113,14 @@ pub fn render(
     let mut summary_end: Option<usize> = None; // index into `events`
     let mut first_paragraph: Option<(usize, usize)> = None;
     let mut paragraph_start = None;
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, usize)> = None;
+    let mut heading: Option<(usize, Option<String>, Vec<String>, usize)> = None;
     let mut heading_text = String::new();
     let mut skip_first_h1 = doc.title_from_heading;
     let mut skipping = false;
     let mut word_count = 0;
     let mut cjk_count = 0;
+    let mut open_contact: Option<OpenContact> = None;
+    let mut image_alt: Option<(String, usize, usize)> = None;
 
     for (event, range) in Parser::new_ext(&doc.body, options()).into_offset_iter() {
         if skipping {
@@ -119,7 +140,7 @@ pub fn render(
                 }
                 skip_first_h1 = false;
                 heading = Some((
-                    level,
+                    range.start,
                     id.map(|s| s.to_string()),
                     classes.iter().map(|c| c.to_string()).collect(),
                     events.len(),
@@ -128,10 +149,18 @@ pub fn render(
                 events.push(Event::Text(CowStr::Borrowed(""))); // replaced by the opening tag below
             }
             Event::End(TagEnd::Heading(level)) => {
-                let Some((_, explicit_id, classes, open_at)) = heading.take() else {
+                let Some((offset, explicit_id, classes, open_at)) = heading.take() else {
                     continue;
                 };
                 let title = heading_text.trim().to_owned();
+                if let Some(explicit) = explicit_id.as_deref().filter(|id| used_ids.contains(*id)) {
+                    let (line, column) = lines.locate(offset);
+                    diags.push(
+                        Diagnostic::error(&doc.source, format!("the heading id `{explicit}` is used twice on this page"))
+                            .at(line, column)
+                            .help("give this heading a different `{#id}`, or remove it to get one from the heading text"),
+                    );
+                }
                 let base = explicit_id.unwrap_or_else(|| heading_id(&title));
                 let id = unique_id(&base, &mut used_ids);
                 let n = level as u8;
@@ -153,7 +182,11 @@ pub fn render(
                     text: String::new(),
                 });
             }
+            Event::Text(_) if open_contact.as_ref().is_some_and(|c| c.replaces_text) => {}
             Event::Text(ref text) | Event::Code(ref text) => {
+                if let Some((alt, _, _)) = &mut image_alt {
+                    alt.push_str(text);
+                }
                 let (words, cjk) = count_words(text);
                 word_count += words;
                 cjk_count += cjk;
@@ -191,6 +224,62 @@ pub fn render(
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
+                ..
+            }) if dest_url.starts_with("contact:") => {
+                let (line, column) = lines.locate(range.start);
+                let autolink = link_type == pulldown_cmark::LinkType::Autolink;
+                match contact_link(&dest_url, targets.contacts, autolink) {
+                    Ok((open, state)) => {
+                        events.push(Event::Html(CowStr::from(open)));
+                        open_contact = Some(state);
+                    }
+                    Err(message) => {
+                        diags.push(
+                            Diagnostic::error(&doc.source, message)
+                                .at(line, column)
+                                .help("declare the contact under `contacts:` in site.yaml (id, name, phone, source), then write <contact:ID>"),
+                        );
+                        events.push(Event::Html(CowStr::Borrowed("<a>")));
+                        open_contact = Some(OpenContact {
+                            closing: "</a>".into(),
+                            replaces_text: false,
+                        });
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) if open_contact.is_some() => {
+                let state = open_contact.take().expect("checked");
+                events.push(Event::Html(CowStr::from(state.closing)));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, english) = callout_kind(kind);
+                let title = targets
+                    .strings
+                    .get(&format!("callout_{class}"))
+                    .map_or(english, String::as_str);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"markdown-alert markdown-alert-{class}\" role=\"note\">\n<p class=\"markdown-alert-title\">{}</p>\n",
+                    escape_html(title)
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")))
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((alt, line, column)) = image_alt.take()
+                    && alt.trim().is_empty()
+                {
+                    diags.push(
+                            Diagnostic::warning(&doc.source, "this image has no alt text")
+                                .at(line, column)
+                                .help("describe the image for readers who cannot see it: ![what it shows](file.png)"),
+                        );
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
                 title,
                 id,
             }) => {
@@ -217,6 +306,8 @@ pub fn render(
                 title,
                 id,
             }) => {
+                let (line, column) = lines.locate(range.start);
+                image_alt = Some((String::new(), line, column));
                 let dest = rewrite_link(
                     &dest_url,
                     doc,
@@ -247,9 +338,12 @@ pub fn render(
     let mut html = String::with_capacity(doc.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     for s in &mut sections {
-        s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.text = collapse_whitespace(&s.text);
     }
     sections.retain(|s| !s.text.is_empty() || !s.id.is_empty());
+    for d in &mut diags {
+        d.source_line = d.line.and_then(|l| doc.line_text(l)).map(str::to_owned);
+    }
     let heading_ids = headings.iter().map(|(_, id, _)| id.clone()).collect();
     // About 200 Latin words or 400 CJK characters a minute.
     let minutes = (word_count - cjk_count) as f64 / 200.0 + cjk_count as f64 / 400.0;
@@ -268,6 +362,58 @@ pub fn render(
     (rendered, diags)
 }
 
+/// A callout's CSS class suffix and its English title, for `> [!NOTE]` and its kin.
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// The opening tag of a declared contact's `tel:` link and what closes it; the number itself
+/// comes from site.yaml, never from the article.
+fn contact_link(
+    dest: &str,
+    contacts: &[Contact],
+    autolink: bool,
+) -> Result<(String, OpenContact), String> {
+    let id = dest.trim_start_matches("contact:");
+    let contact = contacts.iter().find(|c| c.id == id).ok_or_else(|| {
+        let known: Vec<&str> = contacts.iter().map(|c| c.id.as_str()).collect();
+        if known.is_empty() {
+            format!("unknown contact `{id}`: site.yaml declares no contacts")
+        } else {
+            format!("unknown contact `{id}` (declared: {})", known.join(", "))
+        }
+    })?;
+    let open = format!(
+        "<a class=\"contact\" href=\"{}\">",
+        escape_html(&contact.tel_url())
+    );
+    let number = format!(
+        "<span class=\"contact-number\">{}</span>",
+        escape_html(&contact.phone)
+    );
+    let closing = if autolink {
+        format!(
+            "<span class=\"contact-name\">{}</span> {number}</a>",
+            escape_html(&contact.name)
+        )
+    } else {
+        format!(" {number}</a>")
+    };
+    Ok((
+        open,
+        OpenContact {
+            closing,
+            replaces_text: autolink,
+        },
+    ))
+}
+
 fn plain_text(events: &[Event]) -> String {
     let mut out = String::new();
     for e in events {
@@ -277,7 +423,19 @@ fn plain_text(events: &[Event]) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&out)
+}
+
+/// Runs of white space become one space; leading and trailing space goes.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// (words, of which CJK characters): each CJK character counts as a word.
@@ -417,13 +575,23 @@ fn rewrite_link<'e>(
     targets: &LinkTargets,
     lines: &LineIndex,
     offset: usize,
-    links: &mut Vec<InternalLink>,
+    links: &mut Vec<Link>,
     diags: &mut Vec<Diagnostic>,
 ) -> CowStr<'e> {
+    let (line, column) = lines.locate(offset);
+    if dest.starts_with("http://") || dest.starts_with("https://") {
+        links.push(Link {
+            target: LinkTarget::External(dest.to_string()),
+            fragment: None,
+            written: dest.to_string(),
+            line,
+            column,
+        });
+        return dest.clone();
+    }
     if dest.is_empty() || is_external(dest) {
         return dest.clone();
     }
-    let (line, column) = lines.locate(offset);
     let (path_part, fragment) = match dest.split_once('#') {
         Some((p, f)) => (p, Some(decode_path(f).unwrap_or_else(|| f.to_owned()))),
         None => (dest.as_ref(), None),
@@ -432,9 +600,9 @@ fn rewrite_link<'e>(
         Some((p, q)) => (p, format!("?{q}")),
         None => (path_part, String::new()),
     };
-    let record = |target: String, links: &mut Vec<InternalLink>| {
-        links.push(InternalLink {
-            target,
+    let record = |target: String, links: &mut Vec<Link>| {
+        links.push(Link {
+            target: LinkTarget::Internal(target),
             fragment: fragment.clone(),
             written: dest.to_string(),
             line,
@@ -571,13 +739,19 @@ mod tests {
             "faq/withdrawal-failed/".to_owned(),
         );
         pages.insert(PathBuf::from("content/guide/a.md"), "guide/a/".to_owned());
-        render(
-            &doc,
-            path,
-            &LinkTargets {
-                pages_by_source: &pages,
-            },
-        )
+        let contacts = [Contact {
+            id: "support".into(),
+            name: "Official support".into(),
+            phone: "+00 0000 0000".into(),
+            source: "https://example.org/contact".into(),
+        }];
+        let strings = BTreeMap::from([("callout_warning".to_owned(), "警告".to_owned())]);
+        let targets = LinkTargets {
+            pages_by_source: &pages,
+            contacts: &contacts,
+            strings: &strings,
+        };
+        render(&doc, path, &targets)
     }
 
     #[test]
@@ -612,7 +786,10 @@ mod tests {
             "{}",
             r.html
         );
-        assert_eq!(r.links[0].target, "faq/withdrawal-failed/");
+        assert_eq!(
+            r.links[0].target,
+            LinkTarget::Internal("faq/withdrawal-failed/".into())
+        );
         assert_eq!(r.links[0].fragment.as_deref(), Some("联系客服"));
         assert_eq!(d.len(), 1);
         assert_eq!(
@@ -653,6 +830,41 @@ mod tests {
             (r.sections[1].id.as_str(), r.sections[1].text.as_str()),
             ("提现", "余额不足。")
         );
+    }
+
+    #[test]
+    fn contacts_render_from_config_and_unknown_ones_fail() {
+        let (r, d) = render_at(
+            "content/a.md",
+            "Call <contact:support> or [us](contact:support).\n\n<contact:nope>\n",
+            "a/",
+        );
+        assert!(r.html.contains("<a class=\"contact\" href=\"tel:+0000000000\"><span class=\"contact-name\">Official support</span> <span class=\"contact-number\">+00 0000 0000</span></a>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("us <span class=\"contact-number\">+00 0000 0000</span></a>")
+        );
+        assert_eq!(d[0].message, "unknown contact `nope` (declared: support)");
+        assert_eq!(d[0].line, Some(3));
+    }
+
+    #[test]
+    fn callouts_get_a_localized_title() {
+        let (r, _) = render_at(
+            "content/a.md",
+            "> [!WARNING]\n> 不要透露验证码。\n\n> [!TIP]\n> x\n",
+            "a/",
+        );
+        assert!(r.html.contains("<div class=\"markdown-alert markdown-alert-warning\" role=\"note\">\n<p class=\"markdown-alert-title\">警告</p>\n<p>不要透露验证码。</p>\n</div>"), "{}", r.html);
+        assert!(r.html.contains("<p class=\"markdown-alert-title\">Tip</p>"));
+    }
+
+    #[test]
+    fn images_without_alt_text_warn() {
+        let (_, d) = render_at("content/a.md", "![](x.png)\n\n![fine](y.png)\n", "a/");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].message, "this image has no alt text");
+        assert!(!d[0].is_error());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! check -> templates -> feeds -> output. `quire build`, `quire check` and `quire serve` all
 //! come through here.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,9 +15,9 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::markdown::{self, LinkTargets, Rendered};
 use crate::memo::{FileChanges, Memo, hash_of};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
-use crate::templates::{RenderedSite, Renderer, template_name, templates_key};
-use crate::theme::{self, Source, Theme};
-use crate::{feeds, url};
+use crate::templates::{RenderedSite, Renderer, templates_key};
+use crate::theme::{self, Source};
+use crate::{checks, external, feeds};
 
 /// What a build is asked to do, beyond what site.yaml says.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +31,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Warnings fail the build too.
     pub strict: bool,
+    /// Also request every external link (`quire check --external`).
+    pub check_external: bool,
 }
 
 /// A site built in memory, not yet written.
@@ -77,23 +79,28 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
     render_site_cached(options, &mut BuildCache::default())
 }
 
+/// A finished page and the output files it links to.
+type PageOutput = (Arc<[u8]>, Arc<[String]>);
+
 /// What one build keeps for the next, so `quire serve` redoes only the work an edit reached.
-/// Each stage's results are keyed by a hash of that stage's inputs; the only outside hint is
-/// `forget`, through which the file watcher says which files to read again.
+/// Each stage's results are keyed by a hash of that stage's inputs; the one outside hint is
+/// `forget`, through which the file watcher names the files to read again.
 #[derive(Default)]
 pub struct BuildCache {
     /// The walk of content/; dropped when files or folders are created, removed or renamed.
     listing: Option<Arc<Listing>>,
-    /// Parsed markdown files, by path; dropped when the watcher reports the file changed.
+    /// Parsed markdown files by path, until the watcher reports a change.
     documents: Memo<PathBuf, Result<Arc<Document>>>,
-    /// Markdown rendered to HTML, by document, URL and the link targets it could resolve.
+    /// The hotline guard's findings, by document.
+    phone_numbers: Memo<u64, Vec<Diagnostic>>,
+    /// Markdown rendered to HTML, by document, URL and everything links resolve against.
     rendered: Memo<u64, (Arc<Rendered>, Vec<Diagnostic>)>,
-    /// Compiled templates, by the hash of their names and texts.
+    /// Compiled templates, checked against the hash of their names and texts.
     renderer: Option<Arc<Renderer>>,
     /// Section views converted to template values, by the hash of the view.
     section_values: Memo<u64, tera::Value>,
-    /// Finished pages, by the hash of everything their templates see.
-    html: Memo<u64, std::result::Result<Arc<[u8]>, Diagnostic>>,
+    /// Finished pages and the files they link to, by the hash of all their templates see.
+    html: Memo<u64, Result<PageOutput>>,
 }
 
 impl BuildCache {
@@ -104,92 +111,76 @@ impl BuildCache {
         }
         self.documents.forget(changes);
     }
-
-    fn listing(&mut self, root: &Path) -> Result<Arc<Listing>> {
-        if let Some(listing) = &self.listing {
-            return Ok(listing.clone());
-        }
-        let listing = Arc::new(content::walk(root)?);
-        self.listing = Some(listing.clone());
-        Ok(listing)
-    }
-
-    fn renderer(&mut self, theme: &Theme) -> Result<Arc<Renderer>> {
-        match &self.renderer {
-            Some(r) if r.key() == templates_key(theme) => Ok(r.clone()),
-            _ => {
-                let renderer = Arc::new(Renderer::new(theme)?);
-                self.renderer = Some(renderer.clone());
-                Ok(renderer)
-            }
-        }
-    }
 }
 
 /// Runs every stage, reusing what `cache` kept from earlier builds of the same site.
 pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Result<BuiltSite> {
-    let config = load_config(options)?;
-    let listing = cache.listing(&options.root)?;
-    let documents = &cache.documents;
-    // Files reached through a symbolic link change without the watcher seeing it: read them always.
-    let docs: Vec<_> = listing
-        .markdown
-        .par_iter()
-        .map(|f| match f.linked {
-            true => f.read().map(Arc::new),
-            false => documents.get_or_make(&f.file, || f.read().map(Arc::new)),
-        })
-        .collect();
-    cache.documents.keep(
-        listing
-            .markdown
-            .iter()
-            .map(|f| f.file.clone())
-            .zip(docs.iter().cloned()),
-    );
-    let site = content::assemble(
-        &listing,
-        docs,
-        LoadOptions {
-            drafts: options.drafts,
-        },
-    )?;
+    let config = load_config(options);
+    let home_title = config.as_ref().map(|c| c.title.clone()).unwrap_or_default();
+    let site = load_content(options, home_title, cache);
+    // Report the problems of site.yaml and of every article together.
+    let (config, site) = match (config, site) {
+        (Ok(config), Ok(site)) => (config, site),
+        (config, site) => {
+            let errors = config.err().into_iter().chain(site.err());
+            return Err(Error::new(errors.flat_map(|e| e.diagnostics).collect()));
+        }
+    };
     let theme = theme::load(&options.root, &config.theme, &config.language)?;
-    let renderer = cache.renderer(&theme)?;
+    let renderer = match &cache.renderer {
+        Some(r) if r.key() == templates_key(&theme) => r.clone(),
+        _ => Arc::new(Renderer::new(&theme)?),
+    };
+    cache.renderer = Some(renderer.clone());
 
     let mut diags = Diagnostics::default();
     diags.extend(site.warnings.iter().cloned());
-    check_templates_exist(&options.root, &site, &renderer, &mut diags);
-
-    let targets = LinkTargets {
-        pages_by_source: &site.paths_by_source,
-    };
-    // Links resolve against every page's path, so a page that is added, removed or renamed
-    // renders every document again; an edit inside a page does not.
-    let targets_key = site
-        .paths_by_source
-        .iter()
-        .map(|entry| hash_of(&entry))
-        .fold(0u64, u64::wrapping_add);
+    checks::check_templates_exist(&site, &renderer, &mut diags);
     let docs: Vec<(&Document, &str)> = site
         .pages
         .iter()
         .map(|p| (&*p.doc, p.path.as_str()))
         .chain(site.sections.iter().map(|s| (&*s.doc, s.path.as_str())))
         .collect();
+    let phone_numbers: Vec<_> = docs
+        .par_iter()
+        .map(|(doc, _)| {
+            let found = cache
+                .phone_numbers
+                .get_or_make(&doc.fingerprint, || checks::phone_numbers_in(doc));
+            (doc.fingerprint, found)
+        })
+        .collect();
+    cache.phone_numbers.keep(phone_numbers.iter().cloned());
+    diags.extend(phone_numbers.into_iter().flat_map(|(_, found)| found));
+    diags.extend(checks::phone_numbers_in_config(&options.root));
+
+    let targets = LinkTargets {
+        pages_by_source: &site.paths_by_source,
+        contacts: &config.contacts,
+        strings: &theme.strings,
+    };
+    // Links resolve against every page's path, so adding, removing or renaming a page renders
+    // every document again; an edit inside a page does not.
+    let paths_key = site
+        .paths_by_source
+        .iter()
+        .map(|entry| hash_of(&entry))
+        .fold(0u64, u64::wrapping_add);
+    let targets_key = hash_of(&(paths_key, &config.contacts, &theme.strings));
     let rendered: Vec<_> = docs
         .par_iter()
         .map(|&(doc, path)| {
             let key = hash_of(&(doc.fingerprint, path, targets_key));
             let value = cache.rendered.get_or_make(&key, || {
-                let (rendered, diags) = markdown::render(doc, path, &targets);
-                (Arc::new(rendered), diags)
+                let (rendered, found) = markdown::render(doc, path, &targets);
+                (Arc::new(rendered), found)
             });
             (key, value)
         })
         .collect();
     cache.rendered.keep(rendered.iter().cloned());
-    let mut pages: Vec<Arc<Rendered>> = Vec::with_capacity(rendered.len());
+    let mut pages = Vec::with_capacity(rendered.len());
     for (_, (done, found)) in rendered {
         pages.push(done);
         diags.extend(found);
@@ -223,7 +214,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         feeds::atom(&config, &site, &summaries),
     ));
 
-    check_links(&options.root, &site, &pages, &sections, &files, &mut diags);
+    checks::check_links(&site, &pages, &sections, &files, &mut diags);
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
@@ -244,38 +235,55 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                 .map(|i| renderer.section_key(&data, &shared, i)),
         )
         .collect();
+    let paths: Vec<&str> = docs.iter().map(|&(_, path)| path).collect();
     let html: Vec<_> = keys
         .par_iter()
+        .zip(&paths)
         .enumerate()
-        .map(|(i, key)| {
+        .map(|(i, (key, path))| {
             cache.html.get_or_make(key, || {
                 let html = match i.checked_sub(site.pages.len()) {
-                    None => renderer.render_page(&data, &shared, i),
-                    Some(s) => renderer.render_section(&data, &shared, s),
+                    None => renderer.render_page(&data, &shared, i)?,
+                    Some(s) => renderer.render_section(&data, &shared, s)?,
                 };
-                html.map(|h| Arc::from(h.into_bytes()))
+                let linked = checks::linked_files(&file_for_site_path(path), html.as_bytes());
+                Ok((Arc::from(html.into_bytes()), Arc::from(linked)))
             })
         })
         .collect();
     cache.html.keep(keys.into_iter().zip(html.iter().cloned()));
-    let paths = site
-        .pages
-        .iter()
-        .map(|p| &p.path)
-        .chain(site.sections.iter().map(|s| &s.path));
-    for (path, result) in paths.zip(html) {
+    let mut links: HashMap<String, Arc<[String]>> = HashMap::with_capacity(html.len() + 1);
+    for (path, result) in paths.into_iter().zip(html) {
         match result {
-            Ok(html) => files.push(OutputFile::shared(file_for_site_path(path), html)),
-            Err(d) => diags.push(d),
+            Ok((bytes, linked)) => {
+                let file = file_for_site_path(path);
+                links.insert(file.clone(), linked);
+                files.push(OutputFile::shared(file, bytes));
+            }
+            Err(e) => diags.extend(e.diagnostics),
         }
     }
     if renderer.has_template("404.html") {
         match renderer.render_not_found(&data, &shared) {
-            Ok(html) => files.push(OutputFile::bytes("404.html", html)),
-            Err(d) => diags.push(d),
+            Ok(html) => {
+                links.insert(
+                    "404.html".into(),
+                    checks::linked_files("404.html", html.as_bytes()).into(),
+                );
+                files.push(OutputFile::bytes("404.html", html));
+            }
+            Err(e) => diags.extend(e.diagnostics),
         }
     }
-    check_unique_files(&files, &mut diags);
+    checks::check_unique_files(&files, &mut diags);
+    let links: HashMap<&str, &[String]> = links.iter().map(|(f, l)| (f.as_str(), &l[..])).collect();
+    checks::check_reachable(&site, &links, &mut diags);
+    if options.check_external {
+        diags.extend(external::check(
+            checks::external_links(&site, &pages, &sections),
+            external::Limits::default(),
+        ));
+    }
     let warnings = diags.into_result(options.strict)?;
     Ok(BuiltSite {
         page_count: site.pages.len(),
@@ -284,6 +292,44 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         files,
         warnings,
     })
+}
+
+/// The content stage: the walk and the documents come from `cache` unless the watcher said
+/// they changed.
+fn load_content(
+    options: &BuildOptions,
+    home_title: String,
+    cache: &mut BuildCache,
+) -> Result<Site> {
+    let listing = match &cache.listing {
+        Some(listing) => listing.clone(),
+        None => Arc::new(content::walk(&options.root)?),
+    };
+    cache.listing = Some(listing.clone());
+    let documents = &cache.documents;
+    // A file reached through a symbolic link changes without the watcher seeing it.
+    let docs: Vec<_> = listing
+        .markdown
+        .par_iter()
+        .map(|f| match f.linked {
+            true => f.read().map(Arc::new),
+            false => documents.get_or_make(&f.file, || f.read().map(Arc::new)),
+        })
+        .collect();
+    let kept = listing
+        .markdown
+        .iter()
+        .map(|f| f.file.clone())
+        .zip(docs.iter().cloned());
+    cache.documents.keep(kept);
+    content::assemble(
+        &listing,
+        docs,
+        &LoadOptions {
+            drafts: options.drafts,
+            home_title,
+        },
+    )
 }
 
 /// Builds the site and swaps it into the output folder; on any error the old site stays.
@@ -302,111 +348,4 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         file_count: built.files.len(),
         elapsed: started.elapsed(),
     })
-}
-
-fn check_templates_exist(root: &Path, site: &Site, renderer: &Renderer, diags: &mut Diagnostics) {
-    let docs = site.pages.iter().map(|p| (&p.doc, "page.html")).chain(
-        site.sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" })),
-    );
-    for (doc, fallback) in docs {
-        let name = template_name(doc, fallback);
-        if !renderer.has_template(name) {
-            let mut d = Diagnostic::error(&doc.source, format!("template `{name}` does not exist"));
-            d = match &doc.meta.template {
-                Some(_) => {
-                    let line = doc.body_line.saturating_sub(1);
-                    let text = std::fs::read_to_string(root.join(&doc.source)).unwrap_or_default();
-                    let line = text
-                        .lines()
-                        .position(|l| l.starts_with("template"))
-                        .map_or(line, |i| i + 1);
-                    d.at_line(line).help("create it in templates/ or in the theme's templates/, or remove `template:`")
-                }
-                None => d.help(format!(
-                    "the theme must provide {name}; create templates/{name} in the site to add it"
-                )),
-            };
-            diags.push(d);
-        }
-    }
-}
-
-/// Every internal link must reach a page, section or file of this build, and its `#fragment`
-/// a heading of the target page.
-fn check_links(
-    root: &Path,
-    site: &Site,
-    pages: &[Arc<Rendered>],
-    sections: &[Arc<Rendered>],
-    files: &[OutputFile],
-    diags: &mut Diagnostics,
-) {
-    let docs: Vec<(&Document, &str, &Rendered)> = (site
-        .pages
-        .iter()
-        .map(|p| (&*p.doc, p.path.as_str()))
-        .zip(pages))
-    .chain(
-        site.sections
-            .iter()
-            .map(|s| (&*s.doc, s.path.as_str()))
-            .zip(sections),
-    )
-    .map(|((doc, path), rendered)| (doc, path, &**rendered))
-    .collect();
-    let headings: HashMap<&str, &[String]> = docs
-        .iter()
-        .map(|&(_, path, r)| (path, &r.heading_ids[..]))
-        .collect();
-    let file_paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let (headings, file_paths) = (&headings, &file_paths);
-    let problems: Vec<Diagnostic> = docs
-        .par_iter()
-        .flat_map_iter(|&(doc, path, rendered)| {
-            rendered.links.iter().filter_map(move |link| {
-                let target = if link.target.is_empty() { path } else { link.target.as_str() };
-                let decoded = match target.contains('%') {
-                    true => url::decode_path(target).unwrap_or_else(|| target.to_owned()).into(),
-                    false => std::borrow::Cow::Borrowed(target),
-                };
-                let ids = headings.get(&*decoded).or_else(|| match decoded.ends_with('/') || decoded.is_empty() {
-                    true => None,
-                    false => headings.get(format!("{decoded}/").as_str()),
-                });
-                let message = match ids {
-                    Some(ids) => match &link.fragment {
-                        Some(f) if !f.is_empty() && !ids.contains(f) => {
-                            format!("the link `{}` points to a heading `#{f}` that does not exist", link.written)
-                        }
-                        _ => return None,
-                    },
-                    None if file_paths.contains(&*decoded) || file_paths.contains(file_for_site_path(&decoded).as_str()) => return None,
-                    None => format!("the link `{}` points to nothing in this site", link.written),
-                };
-                let mut d = Diagnostic::error(&doc.source, message)
-                    .at(link.line, link.column)
-                    .help("check the spelling; a heading's anchor is its text in lower case with spaces as `-` and punctuation removed");
-                if let Ok(text) = std::fs::read_to_string(root.join(&doc.source)) {
-                    d = d.with_source(&text);
-                }
-                Some(d)
-            })
-        })
-        .collect();
-    diags.extend(problems);
-}
-
-fn check_unique_files(files: &[OutputFile], diags: &mut Diagnostics) {
-    let mut seen = HashSet::new();
-    for f in files {
-        if !seen.insert(f.path.as_str()) {
-            diags.push(
-                Diagnostic::error(&f.path, format!("two things in the site would be written to {}", f.path))
-                    .help("a static file or asset has the same path as a page or another file; rename one"),
-            );
-        }
-    }
 }

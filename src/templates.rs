@@ -172,12 +172,11 @@ impl Renderer {
         // Parse one by one first, so a syntax error names its own file.
         let mut diags = Vec::new();
         for t in &theme.templates {
-            if let Err(e) = Tera::new().add_raw_template(&t.name, &t.text) {
-                if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
-                    && !e.to_string().contains("Unknown")
-                {
-                    diags.push(tera_diagnostic(&e, &shown_paths, &sources));
-                }
+            if let Err(e) = Tera::new().add_raw_template(&t.name, &t.text)
+                && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
+                && !e.to_string().contains("Unknown")
+            {
+                diags.push(tera_diagnostic(&e, &shown_paths, &sources));
             }
         }
         if !diags.is_empty() {
@@ -207,10 +206,10 @@ impl Renderer {
         self.tera.contains_template(name)
     }
 
-    fn render(&self, name: &str, context: &Context) -> std::result::Result<String, Diagnostic> {
+    fn render(&self, name: &str, context: &Context) -> Result<String> {
         self.tera
             .render(name, context)
-            .map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources))
+            .map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources).into())
     }
 
     /// Values every page of this build shares; section views are taken from `sections` when
@@ -291,7 +290,7 @@ impl Renderer {
         data: &RenderedSite,
         shared: &Shared,
         index: usize,
-    ) -> std::result::Result<String, Diagnostic> {
+    ) -> Result<String> {
         let page = &data.site.pages[index];
         let mut ctx = self.context(shared, &page_context(data, shared, index));
         ctx.insert_value("section", shared.sections[page.section].clone());
@@ -316,18 +315,14 @@ impl Renderer {
         data: &RenderedSite,
         shared: &Shared,
         index: usize,
-    ) -> std::result::Result<String, Diagnostic> {
+    ) -> Result<String> {
         let mut ctx = self.context(shared, &section_context(data, index));
         ctx.insert_value("section", shared.sections[index].clone());
         self.render(section_template(data.site, index), &ctx)
     }
 
     /// The not-found page: served at any depth, so its links start from the base URL's path.
-    pub fn render_not_found(
-        &self,
-        data: &RenderedSite,
-        shared: &Shared,
-    ) -> std::result::Result<String, Diagnostic> {
+    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<String> {
         #[derive(Serialize)]
         struct NotFoundContext<'a> {
             current_path: &'a str,

@@ -70,10 +70,10 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
             templates.insert(name.to_owned(), (source, shown));
         } else if let Some(path) = rel.strip_prefix("static/") {
             static_files.insert(path.to_owned(), source);
-        } else if let Some(file) = rel.strip_prefix("i18n/") {
-            if let Some(lang) = file.strip_suffix(".yaml") {
-                string_files.insert(lang.to_owned(), (source, shown));
-            }
+        } else if let Some(file) = rel.strip_prefix("i18n/")
+            && let Some(lang) = file.strip_suffix(".yaml")
+        {
+            string_files.insert(lang.to_owned(), (source, shown));
         }
     }
     for (rel, source, shown) in disk_files(root, Path::new("templates"))? {
@@ -113,10 +113,10 @@ fn load_strings(
             .keys()
             .find(|k| k.eq_ignore_ascii_case(candidate))
             .cloned();
-        if let Some(k) = found {
-            if !chain.contains(&k) {
-                chain.push(k);
-            }
+        if let Some(k) = found
+            && !chain.contains(&k)
+        {
+            chain.push(k);
         }
     }
     let mut strings = BTreeMap::new();

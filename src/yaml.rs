@@ -18,8 +18,15 @@ pub type Value = serde_yaml::Value;
 /// Parses `text` as a `T`; a key written twice in one map is an error (serde would keep the last).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     // Parsing to a generic value first is what catches duplicate keys in every map.
-    serde_yaml::from_str::<Value>(text).map_err(|e| locate_duplicate(convert(e), text))?;
-    serde_yaml::from_str(text).map_err(convert)
+    let value: Value =
+        serde_yaml::from_str(text).map_err(|e| locate_duplicate(convert(e), text))?;
+    serde_yaml::from_value(value).map_err(|value_error| {
+        // Only the text parser knows where a wrong type stands; ask it again for the place.
+        match serde_yaml::from_str::<T>(text) {
+            Err(e) => convert(e),
+            Ok(_) => convert(value_error),
+        }
+    })
 }
 
 fn convert(e: serde_yaml::Error) -> YamlError {

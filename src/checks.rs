@@ -1,0 +1,263 @@
+//! Checks that need the whole site at once: every internal link reaches a page, heading or
+//! file; every page is reachable from the home page through the HTML that was generated; no
+//! phone number appears except through a declared contact; no two outputs share a path.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::CONFIG_FILE;
+use crate::content::{Document, Site};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::hotline;
+use crate::markdown::{LinkTarget, Rendered};
+use crate::output::{OutputFile, file_for_site_path};
+use crate::templates::{Renderer, template_name};
+use crate::url;
+
+/// The hotline guard over one article: numbers only through declared contacts. A pure
+/// function of the document, so `quire serve` keeps its result until the file changes.
+pub(crate) fn phone_numbers_in(doc: &Document) -> Vec<Diagnostic> {
+    let mut found = hotline::check(&doc.front_matter, 2, &doc.source);
+    found.extend(hotline::check(&doc.body, doc.body_line, &doc.source));
+    found
+}
+
+/// The hotline guard over site.yaml.
+pub(crate) fn phone_numbers_in_config(root: &Path) -> Vec<Diagnostic> {
+    match std::fs::read_to_string(root.join(CONFIG_FILE)) {
+        Ok(text) => hotline::check_config(&text, Path::new(CONFIG_FILE)),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Every internal link must reach a page, section or file of this build, and its `#fragment`
+/// a heading of the target page.
+pub(crate) fn check_links(
+    site: &Site,
+    pages: &[Arc<Rendered>],
+    sections: &[Arc<Rendered>],
+    files: &[OutputFile],
+    diags: &mut Diagnostics,
+) {
+    let docs: Vec<(&Document, &str, &Rendered)> = site
+        .pages
+        .iter()
+        .map(|p| (&*p.doc, p.path.as_str()))
+        .zip(pages)
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&*s.doc, s.path.as_str()))
+                .zip(sections),
+        )
+        .map(|((doc, path), rendered)| (doc, path, &**rendered))
+        .collect();
+    let headings: &HashMap<&str, &[String]> = &docs
+        .iter()
+        .map(|&(_, path, rendered)| (path, &rendered.heading_ids[..]))
+        .collect();
+    let file_paths: &HashSet<&str> = &files.iter().map(|f| f.path.as_str()).collect();
+    let problems: Vec<Diagnostic> = docs
+        .par_iter()
+        .flat_map_iter(|&(doc, path, rendered)| {
+            rendered.links.iter().filter_map(move |link| {
+                let target = match &link.target {
+                    LinkTarget::Internal(t) if t.is_empty() => path,
+                    LinkTarget::Internal(t) => t.as_str(),
+                    LinkTarget::External(_) => return None,
+                };
+                let decoded: Cow<str> = match target.contains('%') {
+                    true => url::decode_path(target).map_or(Cow::Borrowed(target), Cow::Owned),
+                    false => Cow::Borrowed(target),
+                };
+                let ids = headings.get(&*decoded).or_else(|| {
+                    let is_page = decoded.ends_with('/') || decoded.is_empty();
+                    (!is_page).then(|| headings.get(format!("{decoded}/").as_str())).flatten()
+                });
+                let message = match ids {
+                    Some(ids) => match &link.fragment {
+                        Some(f) if !f.is_empty() && !ids.contains(f) => format!(
+                            "the link `{}` points to a heading `#{f}` that does not exist",
+                            link.written
+                        ),
+                        _ => return None,
+                    },
+                    None if file_paths.contains(&*decoded)
+                        || file_paths.contains(file_for_site_path(&decoded).as_str()) =>
+                    {
+                        return None;
+                    }
+                    None => format!("the link `{}` points to nothing in this site", link.written),
+                };
+                let mut d = Diagnostic::error(&doc.source, message)
+                    .at(link.line, link.column)
+                    .help("check the spelling; a heading's anchor is its text in lower case with spaces as `-` and punctuation removed");
+                d.source_line = doc.line_text(link.line).map(str::to_owned);
+                Some(d)
+            })
+        })
+        .collect();
+    diags.extend(problems);
+}
+
+pub(crate) fn check_unique_files(files: &[OutputFile], diags: &mut Diagnostics) {
+    let mut seen = HashSet::new();
+    for f in files {
+        if !seen.insert(f.path.as_str()) {
+            diags.push(
+                Diagnostic::error(&f.path, format!("two things in the site would be written to {}", f.path))
+                    .help("a static file or asset has the same path as a page or another file; rename one"),
+            );
+        }
+    }
+}
+
+/// The output files that the HTML file `file` links to. A pure function of the page, so
+/// `quire serve` keeps it with the page's HTML.
+pub(crate) fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
+    let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let Ok(text) = std::str::from_utf8(html) else {
+        return Vec::new();
+    };
+    hrefs(text)
+        .filter_map(|href| resolve_href(dir, &href))
+        .collect()
+}
+
+/// Pages that no link reaches when following the generated HTML from the home page: readers
+/// (and search engines) would never find them. `links` holds `linked_files` of every HTML
+/// file of the build.
+pub(crate) fn check_reachable(
+    site: &Site,
+    links: &HashMap<&str, &[String]>,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(links.len());
+    let mut queue = vec!["index.html"];
+    while let Some(file) = queue.pop() {
+        if !seen.insert(file) {
+            continue;
+        }
+        for target in links.get(file).copied().unwrap_or_default() {
+            if links.contains_key(target.as_str()) && !seen.contains(target.as_str()) {
+                queue.push(target);
+            }
+        }
+    }
+    let docs = site
+        .pages
+        .iter()
+        .map(|p| (&p.path, &p.doc))
+        .chain(site.sections.iter().map(|s| (&s.path, &s.doc)));
+    for (path, doc) in docs {
+        if !seen.contains(file_for_site_path(path).as_str()) {
+            diags.push(
+                Diagnostic::warning(&doc.source, "no link leads to this page: it is in no navigation, listing or article")
+                    .help("link to it from a related article or its section page, or mark it `draft: true`"),
+            );
+        }
+    }
+}
+
+/// The values of `href="..."` attributes, with `&amp;` decoded.
+fn hrefs(html: &str) -> impl Iterator<Item = String> + '_ {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|v| v.replace("&amp;", "&"))
+}
+
+/// The output file an internal href from a file in `dir` points to; `None` for external links.
+fn resolve_href(dir: &str, href: &str) -> Option<String> {
+    let href = href.split(['#', '?']).next()?;
+    if href.is_empty() || href.starts_with("//") || href.contains(':') {
+        return None;
+    }
+    let href = url::decode_path(href)?;
+    let mut parts: Vec<&str> = if href.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in href.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if href.ends_with('/') || joined.is_empty() {
+        file_for_site_path(format!("{joined}/").trim_start_matches('/'))
+    } else {
+        joined
+    })
+}
+
+/// Every `http(s)://` link of the site, with the places it is written.
+pub(crate) fn external_links(
+    site: &Site,
+    pages: &[Arc<Rendered>],
+    sections: &[Arc<Rendered>],
+) -> BTreeMap<String, Vec<crate::external::Place>> {
+    let mut urls: BTreeMap<String, Vec<crate::external::Place>> = BTreeMap::new();
+    let docs = site
+        .pages
+        .iter()
+        .map(|p| &p.doc)
+        .zip(pages)
+        .chain(site.sections.iter().map(|s| &s.doc).zip(sections));
+    for (doc, rendered) in docs {
+        for link in &rendered.links {
+            if let LinkTarget::External(url) = &link.target {
+                urls.entry(url.clone()).or_default().push((
+                    doc.source.clone(),
+                    link.line,
+                    link.column,
+                ));
+            }
+        }
+    }
+    urls
+}
+
+/// Every page and section's template must exist; a `template:` that names a missing one is
+/// reported at its front matter line.
+pub(crate) fn check_templates_exist(site: &Site, renderer: &Renderer, diags: &mut Diagnostics) {
+    let pages = site.pages.iter().map(|p| (&p.doc, "page.html"));
+    let sections = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" }));
+    for (doc, fallback) in pages.chain(sections) {
+        let name = template_name(doc, fallback);
+        if renderer.has_template(name) {
+            continue;
+        }
+        let d = Diagnostic::error(&doc.source, format!("template `{name}` does not exist"));
+        diags.push(match &doc.meta.template {
+            Some(_) => {
+                let line = doc
+                    .front_matter
+                    .lines()
+                    .position(|l| l.starts_with("template"))
+                    .map_or(1, |i| i + 2);
+                let mut d = d.at_line(line).help(
+                    "create it in templates/ or in the theme's templates/, or remove `template:`",
+                );
+                d.source_line = doc.line_text(line).map(str::to_owned);
+                d
+            }
+            None => d.help(format!(
+                "the theme must provide {name}; create templates/{name} in the site to add it"
+            )),
+        });
+    }
+}

@@ -1,0 +1,374 @@
+//! The hotline guard: this site sends people to official customer service, so a phone number
+//! may appear only through a contact declared in site.yaml with the source it was verified at.
+//! Anything in content that looks like a phone number is found here, with its place.
+
+use std::path::Path;
+
+use crate::error::Diagnostic;
+
+/// A phone-number-like piece of text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneHit {
+    /// 1-based line and character column inside the scanned text.
+    pub line: usize,
+    pub column: usize,
+    /// As written.
+    pub text: String,
+    pub kind: PhoneKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneKind {
+    Mobile,
+    TollFree,
+    ServiceShortNumber,
+    Landline,
+    International,
+    /// Any number right after words such as 电话, 拨打 or "call".
+    NearPhoneWords,
+}
+
+impl PhoneKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            PhoneKind::Mobile => "a mobile phone number",
+            PhoneKind::TollFree => "a 400/800 hotline number",
+            PhoneKind::ServiceShortNumber => "a 95xxx/96xxx service number",
+            PhoneKind::Landline => "a landline number",
+            PhoneKind::International => "an international phone number",
+            PhoneKind::NearPhoneWords => "a number written as a phone number",
+        }
+    }
+}
+
+/// Words that, just before a number, say it is a phone number.
+const PHONE_WORDS: &[&str] = &[
+    "电话", "热线", "拨打", "致电", "来电", "号码", "客服", "座机", "手机", "tel", "phone", "call",
+    "hotline", "☎", "📞",
+];
+/// Words that, just before a number, say it is something else.
+const ID_WORDS: &[&str] = &[
+    "订单",
+    "单号",
+    "流水",
+    "交易号",
+    "编号",
+    "账号",
+    "卡号",
+    "工单",
+    "id",
+    "no.",
+    "#",
+    "版本",
+    "version",
+    "isbn",
+];
+/// Units or currency right after a number: an amount or a measure, not a phone number.
+const UNIT_AFTER: &[&str] = &[
+    "元", "块", "角", "万", "亿", "位", "名", "户", "件", "条", "张", "笔", "%", "％", "円", "年",
+    "月", "日", "号", "次", "个", "人", "岁", "天", "小时", "分钟", "秒", "px", "ms", "kb", "mb",
+    "gb", "km", "kg",
+];
+const CURRENCY_BEFORE: &[char] = &['¥', '￥', '$', '€', '£'];
+
+/// Errors for every phone-number-like text in `text`, a part of `path` that starts on `first_line`.
+pub fn check(text: &str, first_line: usize, path: &Path) -> Vec<Diagnostic> {
+    let lines: Vec<&str> = text.lines().collect();
+    scan(text)
+        .into_iter()
+        .map(|hit| {
+            let mut d = Diagnostic::error(path, format!("this looks like {}: `{}`", hit.kind.describe(), hit.text))
+                .at(hit.line + first_line - 1, hit.column)
+                .help("phone numbers may appear only through a contact declared in site.yaml: add it under `contacts:` with id, name, phone and the official `source` where you verified it, then write <contact:ID> here");
+            d.source_line = lines.get(hit.line - 1).map(|l| l.to_string());
+            d
+        })
+        .collect()
+}
+
+/// Checks site.yaml outside its `contacts:` block, where numbers are declared.
+pub fn check_config(text: &str, path: &Path) -> Vec<Diagnostic> {
+    let mut in_contacts = false;
+    let masked: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            if !l.starts_with([' ', '\t', '-', '#']) && !l.trim().is_empty() {
+                in_contacts = l.starts_with("contacts:");
+            }
+            if in_contacts { "" } else { l }
+        })
+        .collect();
+    let mut diags = check(&masked.join("\n"), 1, path);
+    for d in &mut diags {
+        d.source_line = d
+            .line
+            .and_then(|l| text.lines().nth(l - 1))
+            .map(str::to_owned);
+    }
+    diags
+}
+
+/// Finds phone-number-like text in `text`.
+pub fn scan(text: &str) -> Vec<PhoneHit> {
+    if !text
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        return Vec::new();
+    }
+    let chars: Vec<char> = text.chars().map(fold_width).collect();
+    let mut hits = Vec::new();
+    let mut line = 1;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            line += 1;
+            line_start = i + 1;
+            i += 1;
+            continue;
+        }
+        let starts_number = c.is_ascii_digit()
+            || (matches!(c, '+' | '(')
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|n| n.is_ascii_digit() || *n == '+'));
+        if !starts_number || glued_to_word(&chars, i) {
+            i += 1;
+            continue;
+        }
+        let end = candidate_end(&chars, i);
+        // No phone number has fewer than three digits; most numbers in prose are that short.
+        let long_enough = chars[i..end]
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .nth(2)
+            .is_some();
+        let kind = if long_enough {
+            classify(&chars, i, end, &chars[i..end].iter().collect::<String>())
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            let original: String = text.chars().skip(i).take(end - i).collect();
+            hits.push(PhoneHit {
+                line,
+                column: i - line_start + 1,
+                text: original,
+                kind,
+            });
+        }
+        i = end.max(i + 1);
+    }
+    hits
+}
+
+/// A number glued to the word before it (`v2`, `a-1`, `x.5`) is part of that word, except
+/// after `tel:`, where it is a phone number by definition.
+fn glued_to_word(chars: &[char], i: usize) -> bool {
+    let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) else {
+        return false;
+    };
+    let after_tel = i >= 4
+        && chars[i - 4..i]
+            .iter()
+            .map(|c| c.to_ascii_lowercase())
+            .eq("tel:".chars());
+    !after_tel && (prev.is_ascii_alphanumeric() || matches!(prev, '.' | '_' | '/' | ':' | '-'))
+}
+
+/// Full-width digits, plus and separators read as their ASCII forms.
+fn fold_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '＋' => '+',
+        '－' | '—' | '–' | '‐' => '-',
+        '（' => '(',
+        '）' => ')',
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// A run of digits joined by single separators (space, `-`, `.`, brackets), ending on a digit.
+fn candidate_end(chars: &[char], start: usize) -> usize {
+    let mut end = start;
+    let mut last_digit_end = start;
+    let mut separators_in_row = 0;
+    while end < chars.len() {
+        let c = chars[end];
+        if c.is_ascii_digit() {
+            separators_in_row = 0;
+            last_digit_end = end + 1;
+        } else if matches!(c, ' ' | '-' | '.' | '(' | ')' | '+') && separators_in_row < 2 {
+            separators_in_row += 1;
+        } else {
+            break;
+        }
+        end += 1;
+    }
+    last_digit_end
+}
+
+fn classify(chars: &[char], start: usize, end: usize, raw: &str) -> Option<PhoneKind> {
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    let before: String = chars[start.saturating_sub(12)..start]
+        .iter()
+        .collect::<String>()
+        .to_lowercase();
+    let after: String = chars[end..(end + 4).min(chars.len())]
+        .iter()
+        .collect::<String>()
+        .to_lowercase();
+    let prev = chars[..start]
+        .iter()
+        .rev()
+        .find(|c| !c.is_whitespace())
+        .copied();
+
+    if prev.is_some_and(|p| CURRENCY_BEFORE.contains(&p) || p == '第')
+        || UNIT_AFTER.iter().any(|u| after.trim_start().starts_with(u))
+    {
+        return None;
+    }
+    if after.starts_with(['.', ',']) && after.chars().nth(1).is_some_and(|c| c.is_ascii_digit()) {
+        return None; // the run continues as a decimal or thousands-separated amount
+    }
+    if ID_WORDS
+        .iter()
+        .any(|w| before.trim_end().ends_with(w) || last_words(&before).contains(w))
+        && !raw.starts_with('+')
+    {
+        return None;
+    }
+    if is_date(raw) || is_version_or_address(raw) {
+        return None;
+    }
+    let near_phone_words = PHONE_WORDS.iter().any(|w| before.contains(w));
+    let kind = shape_kind(raw, &digits);
+    match kind {
+        Some(k) => Some(k),
+        None if near_phone_words && (3..=15).contains(&digits.len()) && !raw.contains(':') => {
+            Some(PhoneKind::NearPhoneWords)
+        }
+        None => None,
+    }
+}
+
+/// The last few words before a number, where an "order no." label would stand.
+fn last_words(before: &str) -> &str {
+    let cut = before.char_indices().rev().nth(5).map_or(0, |(i, _)| i);
+    &before[cut..]
+}
+
+/// Which phone shape the digits have, from their count, prefix and grouping.
+fn shape_kind(raw: &str, digits: &str) -> Option<PhoneKind> {
+    let has_dot = raw.contains('.');
+    if raw.starts_with('+') || digits.starts_with("00") && digits.len() > 9 {
+        let national = digits.trim_start_matches("00");
+        return (7..=15)
+            .contains(&national.len())
+            .then_some(PhoneKind::International);
+    }
+    if has_dot && !dots_group_like_phone(raw) {
+        return None;
+    }
+    let n = digits.len();
+    let b = digits.as_bytes();
+    if n == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
+        return Some(PhoneKind::Mobile);
+    }
+    if n == 10 && (digits.starts_with("400") || digits.starts_with("800")) {
+        return Some(PhoneKind::TollFree);
+    }
+    if (n == 5 || n == 6) && (digits.starts_with("95") || digits.starts_with("96")) && digits == raw
+    {
+        return Some(PhoneKind::ServiceShortNumber);
+    }
+    if b[0] == b'0' && (10..=12).contains(&n) {
+        return Some(PhoneKind::Landline);
+    }
+    // A landline written with its area code in brackets or after a dash: (021) 1234 5678, 0755-1234567.
+    let area_written = raw.starts_with("(0")
+        || raw
+            .split(['-', ' '])
+            .next()
+            .is_some_and(|a| a.starts_with('0') && (3..=4).contains(&a.len()));
+    if area_written && (9..=12).contains(&n) {
+        return Some(PhoneKind::Landline);
+    }
+    None
+}
+
+fn dots_group_like_phone(raw: &str) -> bool {
+    let groups: Vec<usize> = raw
+        .split('.')
+        .map(|g| g.chars().filter(char::is_ascii_digit).count())
+        .collect();
+    groups.len() >= 3 && groups.iter().all(|&g| g >= 3) && groups.iter().sum::<usize>() >= 10
+}
+
+fn is_date(raw: &str) -> bool {
+    let parts: Vec<&str> = raw
+        .split(['-', '/', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let valid = |y: &str, m: &str, d: &str| {
+        y.len() == 4
+            && matches!(y.parse::<u32>(), Ok(1900..=2199))
+            && matches!(m.parse::<u32>(), Ok(1..=12))
+            && matches!(d.parse::<u32>(), Ok(1..=31))
+            && m.len() <= 2
+            && d.len() <= 2
+    };
+    match parts.as_slice() {
+        [y, m, d] => valid(y, m, d),
+        [one] if one.len() == 8 => valid(&one[..4], &one[4..6], &one[6..]),
+        _ => false,
+    }
+}
+
+/// Version numbers and IP addresses: dotted groups that are not phone-shaped.
+fn is_version_or_address(raw: &str) -> bool {
+    raw.contains('.') && !dots_group_like_phone(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<PhoneKind> {
+        scan(text).into_iter().map(|h| h.kind).collect()
+    }
+
+    #[test]
+    fn finds_places() {
+        let hits = scan("第一行\n请拨打 138 0013 8000 咨询");
+        assert_eq!(hits.len(), 1);
+        assert_eq!((hits[0].line, hits[0].column), (2, 5));
+        assert_eq!(hits[0].text, "138 0013 8000");
+    }
+
+    #[test]
+    fn full_width_digits_are_read() {
+        assert_eq!(
+            kinds("客服：４００－８８８－６６６６"),
+            [PhoneKind::TollFree]
+        );
+    }
+
+    #[test]
+    fn amounts_dates_and_ids_are_not_phones() {
+        for text in [
+            "¥13800138000",
+            "13800138000元",
+            "订单号 13800138000",
+            "2026-11-24",
+            "版本 10.0.19045",
+            "192.168.100.200",
+        ] {
+            assert!(scan(text).is_empty(), "{text}: {:?}", scan(text));
+        }
+    }
+}
