@@ -147,15 +147,17 @@ pub struct LoadOptions {
     pub home_title: String,
 }
 
-/// Files an editor leaves behind while saving; never content.
+/// Files an editor leaves behind while saving; never content. `quire serve` ignores changes
+/// to them too, so the walk and the watcher must agree on this one list.
 pub fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
+    name.starts_with('.') // vim's .a.md.swp, emacs' .#a.md, gedit's .goutputstream-*
+        || name.starts_with('#') // emacs' #a.md#
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
-        || name.starts_with(".#")
+        || name.contains("___jb_") // JetBrains' a.md___jb_tmp___
+        || name == "4913" // vim's probe for a writable folder
 }
 
 /// A markdown file found by the walk, not yet read.

@@ -58,10 +58,12 @@ impl<K, V> Default for Memo<K, V> {
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     /// The value kept for `key`, or `make()`'s.
     pub fn get_or_make(&self, key: &K, make: impl FnOnce() -> V) -> V {
-        match self.kept.get(key) {
-            Some(v) => v.clone(),
-            None => make(),
-        }
+        self.get(key).unwrap_or_else(make)
+    }
+
+    /// The value kept for `key`.
+    pub fn get(&self, key: &K) -> Option<V> {
+        self.kept.get(key).cloned()
     }
 
     /// Ends a pass that looked up every input of the stage: keeps exactly what it used.

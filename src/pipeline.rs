@@ -33,6 +33,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Also request every external link (`quire check --external`).
     pub check_external: bool,
+    /// `quire serve`: publish under this origin (`http://127.0.0.1:1111`), keeping the path
+    /// of the base URL, so absolute links (permalinks, feeds) lead to the local server.
+    pub serve_origin: Option<String>,
 }
 
 /// A site built in memory, not yet written.
@@ -70,6 +73,9 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
     }
     if let Some(out) = &options.output {
         config.output_dir = out.clone();
+    }
+    if let Some(origin) = &options.serve_origin {
+        config.base_url = format!("{origin}{}", config.base_path());
     }
     Ok(config)
 }

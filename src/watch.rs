@@ -1,0 +1,187 @@
+//! Watches the files a site is made from (site.yaml, content/, templates/, static/, themes/)
+//! and turns bursts of file-system events into one `FileChanges` per rebuild: an editor's save
+//! that writes three times, or a `git checkout` touching hundreds of files, is one rebuild.
+//! Editor temp and swap files are ignored; files and folders that are created, removed or
+//! renamed (a new section included) mark the change as structural.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::config::CONFIG_FILE;
+use crate::content::is_editor_temp;
+use crate::error::{Diagnostic, Result};
+use crate::memo::FileChanges;
+
+/// The folders of a site whose files go into the build.
+pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes"];
+
+/// A burst is over when no relevant event came for this long: editors finish a save within a
+/// few milliseconds, and every millisecond here is added to the save-to-browser time.
+const QUIET: Duration = Duration::from_millis(20);
+/// A burst that goes on longer than this (a large checkout) is rebuilt in parts.
+const LONGEST_BURST: Duration = Duration::from_millis(500);
+
+/// A running watch of one site folder.
+pub struct Watcher {
+    root: PathBuf,
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
+}
+
+impl Watcher {
+    /// Starts watching the site in `root` (an absolute path, as the builds are given).
+    pub fn new(root: &Path) -> Result<Watcher> {
+        let (sender, events) = channel();
+        let mut watcher = notify::recommended_watcher(sender).map_err(|e| watch_error(root, &e))?;
+        // The root itself, not recursively: site.yaml, and the watched folders appearing later.
+        watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| watch_error(root, &e))?;
+        let mut watch = Watcher {
+            root: root.to_path_buf(),
+            watcher,
+            events,
+        };
+        for dir in WATCHED_DIRS {
+            watch.watch_dir(dir)?;
+        }
+        Ok(watch)
+    }
+
+    fn watch_dir(&mut self, dir: &str) -> Result<()> {
+        let path = self.root.join(dir);
+        if !path.is_dir() {
+            return Ok(());
+        }
+        self.watcher
+            .watch(&path, RecursiveMode::Recursive)
+            .map_err(|e| watch_error(&path, &e).into())
+    }
+
+    /// Waits for the next change that matters to the build and for its burst to end. `None`
+    /// when the watcher stopped.
+    pub fn next_changes(&mut self) -> Option<FileChanges> {
+        let mut changes = FileChanges::default();
+        while changes.is_empty() {
+            let event = self.events.recv().ok()?;
+            self.add(event, &mut changes);
+        }
+        let started = Instant::now();
+        let mut last = Instant::now();
+        while last.elapsed() < QUIET && started.elapsed() < LONGEST_BURST {
+            match self
+                .events
+                .recv_timeout(QUIET.saturating_sub(last.elapsed()))
+            {
+                Ok(event) => {
+                    if self.add(event, &mut changes) {
+                        last = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        Some(changes)
+    }
+
+    /// Adds what `event` changed to `changes`; false when it does not matter to the build.
+    fn add(&mut self, event: notify::Result<Event>, changes: &mut FileChanges) -> bool {
+        let event = match event {
+            Ok(e) => e,
+            // The watcher lost events or failed: nothing kept can be trusted.
+            Err(_) => {
+                *changes = FileChanges::everything();
+                return true;
+            }
+        };
+        if event.need_rescan() {
+            *changes = FileChanges::everything();
+            return true;
+        }
+        let structural = match event.kind {
+            // Reads (ours included) change nothing; a closed written file was reported by its writes.
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
+            EventKind::Access(_) => return false,
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)) => false,
+            _ => true,
+        };
+        let mut relevant = false;
+        for path in &event.paths {
+            let Some(dir) = self.relevant(path) else {
+                continue;
+            };
+            relevant = true;
+            changes.paths.insert(path.clone());
+            changes.structure |= structural;
+            // A watched folder created (or renamed into place) after the start is watched from now on.
+            if structural && path.parent() == Some(self.root.as_path()) {
+                let _ = self.watch_dir(dir);
+            }
+        }
+        relevant
+    }
+
+    /// The watched top-level entry `path` is under, or `None` when the build never reads it.
+    fn relevant(&self, path: &Path) -> Option<&'static str> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let first = parts.next()?;
+        if first == CONFIG_FILE {
+            return Some(CONFIG_FILE);
+        }
+        let dir = WATCHED_DIRS.iter().find(|d| **d == first)?;
+        if parts.any(|name| is_editor_temp(&name)) {
+            return None;
+        }
+        Some(dir)
+    }
+
+    /// How the terminal names a change: `content/faq/a.md changed`, or `3 files changed`.
+    pub fn describe(&self, changes: &FileChanges) -> String {
+        match changes.paths.len() {
+            1 => {
+                let path = changes.paths.first().expect("one path");
+                let shown = path.strip_prefix(&self.root).unwrap_or(path);
+                format!("{} changed", shown.display())
+            }
+            0 => "files changed".into(),
+            n => format!("{n} files changed"),
+        }
+    }
+}
+
+fn watch_error(path: &Path, e: &notify::Error) -> Diagnostic {
+    let hint = match e.kind {
+        notify::ErrorKind::MaxFilesWatch => {
+            "the system's limit of watched folders is reached; raise it (on Linux: sysctl fs.inotify.max_user_watches=524288)"
+        }
+        _ => "check that the folder exists and is readable",
+    };
+    Diagnostic::error(path, format!("could not watch for changes: {e}")).help(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_site_files_matter_and_temp_files_never() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let watch = Watcher::new(&root).unwrap();
+        let rel = |p: &str| watch.relevant(&root.join(p));
+        assert_eq!(rel("site.yaml"), Some("site.yaml"));
+        assert_eq!(rel("content/faq/a.md"), Some("content"));
+        assert_eq!(rel("themes/default/static/style.css"), Some("themes"));
+        assert_eq!(rel("public/index.html"), None);
+        assert_eq!(rel("README.md"), None);
+        assert_eq!(rel("content/faq/.a.md.swp"), None);
+        assert_eq!(rel("content/faq/a.md~"), None);
+        assert_eq!(rel("content/.git/HEAD"), None);
+    }
+}
