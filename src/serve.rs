@@ -142,14 +142,18 @@ impl Builder {
     fn build(&mut self) -> Result<(SiteFiles, BuiltSite)> {
         let mut built = pipeline::render_site_cached(&self.options, &mut self.cache)?;
         let files = std::mem::take(&mut built.files);
-        let files = self.serve_files(files)?;
+        let files = self.serve_files(files, &mut built.warnings)?;
         let base_path = built.config.base_path();
         Ok((SiteFiles { files, base_path }, built))
     }
 
     /// The built files with their bytes in memory: copied files are read once and kept until
-    /// they change.
-    fn serve_files(&mut self, files: Vec<OutputFile>) -> Result<HashMap<String, Body>> {
+    /// they change. A copied file that is a symbolic link to outside the site is left out.
+    fn serve_files(
+        &mut self,
+        files: Vec<OutputFile>,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<HashMap<String, Body>> {
         let mut served = HashMap::with_capacity(files.len());
         let mut read = Vec::new();
         for file in files {
@@ -157,12 +161,18 @@ impl Builder {
                 Contents::Bytes(bytes) => bytes,
                 Contents::Builtin(bytes) => Arc::from(bytes),
                 Contents::Copy(source) => {
-                    let bytes = match self.copied.get(&source) {
-                        Some(kept) => kept,
-                        None => Arc::from(
-                            std::fs::read(&source)
-                                .map_err(|e| Error::io(&source, &e, "read the file"))?,
-                        ),
+                    let kept = self.copied.get(&source);
+                    let Some(bytes) = kept.map_or_else(
+                        || read_inside(&self.options.root, &source),
+                        |b| Ok(Some(b)),
+                    )?
+                    else {
+                        let shown = source.strip_prefix(&self.options.root).unwrap_or(&source);
+                        warnings.push(
+                            Diagnostic::warning(shown, "not served: this symbolic link points outside the site folder")
+                                .help("copy the file into the site instead; quire serve never serves files from outside the site"),
+                        );
+                        continue;
                     };
                     read.push((source, bytes.clone()));
                     bytes
@@ -231,6 +241,19 @@ impl Builder {
             }
         }
     }
+}
+
+/// The bytes of `file`, or `None` when it resolves to a place outside `root` (a canonical path).
+fn read_inside(root: &Path, file: &Path) -> Result<Option<Arc<[u8]>>> {
+    let shown = file.strip_prefix(root).unwrap_or(file);
+    let real = file
+        .canonicalize()
+        .map_err(|e| Error::io(shown, &e, "read the file"))?;
+    if !real.starts_with(root) {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&real).map_err(|e| Error::io(shown, &e, "read the file"))?;
+    Ok(Some(Arc::from(bytes)))
 }
 
 /// URL paths (from the server root, decoded) of files that differ between two builds.
