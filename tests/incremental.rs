@@ -12,7 +12,10 @@ use quire::output::Contents;
 use quire::pipeline::{self, BuildCache, BuildOptions};
 
 /// Output path -> bytes (or the copied file's path).
-fn files(options: &BuildOptions, cache: Option<&mut BuildCache>) -> Result<BTreeMap<String, Vec<u8>>, String> {
+fn files(
+    options: &BuildOptions,
+    cache: Option<&mut BuildCache>,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let built = match cache {
         Some(cache) => pipeline::render_site_cached(options, cache),
         None => pipeline::render_site(options),
@@ -53,7 +56,10 @@ fn a_cached_build_after_each_edit_equals_a_fresh_build() {
     let mut cache = BuildCache::default();
     let mut check = |step: &str, changed: &[&str], structure: bool| {
         let changes = FileChanges {
-            paths: changed.iter().map(|p| root.join(p)).collect::<std::collections::BTreeSet<PathBuf>>(),
+            paths: changed
+                .iter()
+                .map(|p| root.join(p))
+                .collect::<std::collections::BTreeSet<PathBuf>>(),
             structure,
             everything: false,
         };
@@ -69,35 +75,68 @@ fn a_cached_build_after_each_edit_equals_a_fresh_build() {
         "content/faq/a.md",
         "---\ntitle: First\nweight: 1\ndate: 2026-01-02\n---\n\nFirst paragraph.\n\n## Details\n\nMore, edited. See [second](b.md).\n",
     );
-    assert!(check("an edit below the summary", &["content/faq/a.md"], false));
+    assert!(check(
+        "an edit below the summary",
+        &["content/faq/a.md"],
+        false
+    ));
 
     site.write(
         "content/faq/a.md",
         "---\ntitle: First, renamed\nweight: 3\ndate: 2026-01-02\n---\n\nA new summary.\n\n## Details\n\nMore.\n",
     );
-    assert!(check("a new title, weight and summary (order and neighbours change)", &["content/faq/a.md"], false));
+    assert!(check(
+        "a new title, weight and summary (order and neighbours change)",
+        &["content/faq/a.md"],
+        false
+    ));
 
     site.write(
         "content/faq/a.md",
         "---\ntitle: First\n---\n\n## Renamed heading\n\nThe heading b.md links to is gone.\n",
     );
-    assert!(!check("a heading another page links to is removed", &["content/faq/a.md"], false));
-    site.write("content/faq/a.md", "---\ntitle: First\n---\n\n## Details\n\nBack.\n");
+    assert!(!check(
+        "a heading another page links to is removed",
+        &["content/faq/a.md"],
+        false
+    ));
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First\n---\n\n## Details\n\nBack.\n",
+    );
     assert!(check("fixed again", &["content/faq/a.md"], false));
 
     site.write("content/guide/_index.md", page("Guide", "A new section."));
-    site.write("content/guide/c.md", page("Third", "Links to [first](../faq/a.md)."));
+    site.write(
+        "content/guide/c.md",
+        page("Third", "Links to [first](../faq/a.md)."),
+    );
     assert!(check("a new section with a page", &["content/guide"], true));
 
     std::fs::remove_file(site.path("content/faq/b.md")).unwrap();
-    site.write("content/faq/a.md", "---\ntitle: First\n---\n\n## Details\n\nNo more links.\n");
-    assert!(check("a page deleted", &["content/faq/b.md", "content/faq/a.md"], true));
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First\n---\n\n## Details\n\nNo more links.\n",
+    );
+    assert!(check(
+        "a page deleted",
+        &["content/faq/b.md", "content/faq/a.md"],
+        true
+    ));
 
     std::fs::rename(site.path("content/guide"), site.path("content/howto")).unwrap();
-    assert!(check("a section renamed", &["content/guide", "content/howto"], true));
+    assert!(check(
+        "a section renamed",
+        &["content/guide", "content/howto"],
+        true
+    ));
 
     site.write("templates/page.html", "<!DOCTYPE html><title>{{ page.title }}</title><body><nav>{% for item in nav %}<a href=\"{{ root }}{{ item.path }}\">{{ item.title }}</a>{% endfor %}</nav>{{ page.content | safe }}<p>{{ page.word_count }} words</p></body>");
-    assert!(check("a template override added", &["templates/page.html"], true));
+    assert!(check(
+        "a template override added",
+        &["templates/page.html"],
+        true
+    ));
 
     site.write(
         "site.yaml",

@@ -615,3 +615,53 @@ fn ctrl_c_stops_the_server_and_leaves_nothing_behind() {
     );
     assert_eq!(site.top_level_names(), before);
 }
+
+#[test]
+fn chromium_reloads_on_an_edit_swaps_css_in_place_and_shows_then_clears_the_error() {
+    let Some(live_reload) = common::browser::node_script_or_skip("live-reload.mjs") else {
+        return;
+    };
+    let long_body = "A paragraph to scroll past.\n\n".repeat(80);
+    let site = small_site()
+        .file(
+            "content/faq/live.md",
+            format!("---\ntitle: Live\n---\n\nOriginal text.\n\n{long_body}"),
+        )
+        .file("static/style.css", "body { background-color: white; }\n")
+        .file("static/favicon.ico", "");
+    let serving = Serving::start(&site, &[]);
+    let url = format!("http://{}{}faq/live/", serving.address, serving.base);
+    let article = site.path("content/faq/live.md");
+    let css = site.path("static/style.css");
+    let result = live_reload.run(&[&url, article.to_str().unwrap(), css.to_str().unwrap()]);
+
+    assert_eq!(
+        result["markerAfterEdit"],
+        Value::Null,
+        "the edit reloaded the page"
+    );
+    assert_eq!(
+        result["markerAfterCss"], "before-css",
+        "the CSS change did not reload"
+    );
+    assert_eq!(result["scrollAfterCss"], result["scrollBeforeCss"]);
+    assert!(
+        result["scrollBeforeCss"].as_f64().unwrap() > 0.0,
+        "the page scrolled"
+    );
+    let overlay = result["overlayText"].as_str().unwrap();
+    assert!(overlay.contains("content/faq/live.md:3"), "{overlay}");
+    assert!(overlay.contains("is not a date"), "{overlay}");
+    assert!(
+        overlay.contains("<b>broken</b>"),
+        "the message is shown as text: {overlay}"
+    );
+    assert_eq!(result["overlayElementsInMessage"], 0);
+    assert_eq!(
+        result["markerWithError"], "before-error",
+        "an error does not reload"
+    );
+    assert_eq!(result["overlayGone"], true);
+    assert_eq!(result["pageErrors"], serde_json::json!([]));
+    assert_eq!(result["consoleErrors"], serde_json::json!([]));
+}
