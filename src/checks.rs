@@ -3,9 +3,11 @@
 //! phone number appears except through a declared contact; no two outputs share a path.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
+
+use ahash::{AHashMap, AHashSet};
 
 use rayon::prelude::*;
 
@@ -56,11 +58,11 @@ pub(crate) fn check_links(
         )
         .map(|((doc, path), rendered)| (doc, path, &**rendered))
         .collect();
-    let headings: &HashMap<&str, &[String]> = &docs
+    let headings: &AHashMap<&str, &[String]> = &docs
         .iter()
         .map(|&(_, path, rendered)| (path, &rendered.heading_ids[..]))
         .collect();
-    let file_paths: &HashSet<&str> = &files.iter().map(|f| f.path.as_str()).collect();
+    let file_paths: &AHashSet<&str> = &files.iter().map(|f| f.path.as_str()).collect();
     let problems: Vec<Diagnostic> = docs
         .par_iter()
         .flat_map_iter(|&(doc, path, rendered)| {
@@ -105,7 +107,7 @@ pub(crate) fn check_links(
 }
 
 pub(crate) fn check_unique_files(files: &[OutputFile], diags: &mut Diagnostics) {
-    let mut seen = HashSet::new();
+    let mut seen = AHashSet::with_capacity(files.len());
     for f in files {
         if !seen.insert(f.path.as_str()) {
             diags.push(
@@ -123,9 +125,12 @@ pub(crate) fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
     let Ok(text) = std::str::from_utf8(html) else {
         return Vec::new();
     };
-    hrefs(text)
+    let mut files: Vec<String> = hrefs(text)
         .filter_map(|href| resolve_href(dir, &href))
-        .collect()
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
 }
 
 /// Pages that no link reaches when following the generated HTML from the home page: readers
@@ -133,28 +138,43 @@ pub(crate) fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
 /// file of the build.
 pub(crate) fn check_reachable(
     site: &Site,
-    links: &HashMap<&str, &[String]>,
+    links: &AHashMap<&str, &[String]>,
     diags: &mut Diagnostics,
 ) {
-    let mut seen: HashSet<&str> = HashSet::with_capacity(links.len());
-    let mut queue = vec!["index.html"];
-    while let Some(file) = queue.pop() {
-        if !seen.insert(file) {
-            continue;
+    let docs: Vec<(String, &Document)> = site
+        .pages
+        .iter()
+        .map(|p| (file_for_site_path(&p.path), &*p.doc))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (file_for_site_path(&s.path), &*s.doc)),
+        )
+        .collect();
+    let wanted: AHashSet<&str> = docs.iter().map(|(file, _)| file.as_str()).collect();
+    // Usually the navigation and listings lead to every page from a few files: stop there.
+    let mut seen: AHashSet<&str> = AHashSet::with_capacity(links.len());
+    seen.insert("index.html");
+    let mut unreached = wanted.len() - usize::from(wanted.contains("index.html"));
+    // Breadth first: the home page's links first, then theirs, so listings are read before pages.
+    let mut queue = VecDeque::from(["index.html"]);
+    while let Some(file) = queue.pop_front() {
+        if unreached == 0 {
+            return;
         }
         for target in links.get(file).copied().unwrap_or_default() {
-            if links.contains_key(target.as_str()) && !seen.contains(target.as_str()) {
-                queue.push(target);
+            let target = target.as_str();
+            if links.contains_key(target) && seen.insert(target) {
+                unreached -= usize::from(wanted.contains(target));
+                queue.push_back(target);
             }
         }
     }
-    let docs = site
-        .pages
-        .iter()
-        .map(|p| (&p.path, &p.doc))
-        .chain(site.sections.iter().map(|s| (&s.path, &s.doc)));
-    for (path, doc) in docs {
-        if !seen.contains(file_for_site_path(path).as_str()) {
+    if unreached == 0 {
+        return;
+    }
+    for (file, doc) in docs {
+        if !seen.contains(file.as_str()) {
             diags.push(
                 Diagnostic::warning(&doc.source, "no link leads to this page: it is in no navigation, listing or article")
                     .help("link to it from a related article or its section page, or mark it `draft: true`"),

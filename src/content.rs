@@ -160,7 +160,7 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name == "4913" // vim's probe for a writable folder
 }
 
-/// A markdown file found by the walk, not yet read.
+/// A markdown file found by the walk, not yet read, with what its path alone decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownFile {
     /// The file on disk.
@@ -169,6 +169,12 @@ pub struct MarkdownFile {
     pub rel: PathBuf,
     /// Reached through a symbolic link to a file, whose changes a watcher of `content/` misses.
     pub linked: bool,
+    /// Its folder, as an index into the listing's folders.
+    dir: usize,
+    /// `_index.md`, `index.md` or `README.md`: the page of its folder.
+    section_index: bool,
+    /// The URL segment its file name gives, unless front matter sets `slug:`.
+    slug: String,
 }
 
 impl MarkdownFile {
@@ -185,6 +191,8 @@ impl MarkdownFile {
 pub struct Listing {
     /// Folders relative to `content/`, parents before children; the first is `content/` itself.
     dirs: Vec<PathBuf>,
+    /// Each folder's parent, as an index into `dirs`.
+    parents: Vec<Option<usize>>,
     pub markdown: Vec<MarkdownFile>,
     assets: Vec<Asset>,
     /// Entries that could not be read or were skipped.
@@ -219,10 +227,12 @@ pub fn walk(root: &Path) -> Result<Listing> {
         .map_err(|e| Error::io(root, &e, "open the site folder"))?;
     let mut listing = Listing {
         dirs: vec![PathBuf::new()],
+        parents: vec![None],
         markdown: Vec::new(),
         assets: Vec::new(),
         diags: Vec::new(),
     };
+    let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(PathBuf::new(), 0)]);
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
@@ -271,16 +281,29 @@ pub fn walk(root: &Path) -> Result<Listing> {
                 }
             }
         }
+        let parent = rel.parent().and_then(|p| dir_index.get(p).copied());
         if entry.file_type().is_dir() {
+            dir_index.insert(rel.clone(), listing.dirs.len());
             listing.dirs.push(rel);
+            listing.parents.push(parent);
         } else if rel
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
         {
+            // A file below a folder that was skipped (a link out of the site) is skipped too.
+            let Some(dir) = parent else { continue };
+            let name = rel
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_lowercase();
             listing.markdown.push(MarkdownFile {
                 file: entry.path().to_path_buf(),
-                rel,
                 linked: entry.path_is_symlink(),
+                dir,
+                section_index: is_index_file(&name),
+                slug: slugify(&rel.file_stem().unwrap_or_default().to_string_lossy()),
+                rel,
             });
         } else {
             listing.assets.push(Asset {
@@ -308,8 +331,9 @@ pub fn assemble(
         paths_by_source: HashMap::with_capacity(listing.markdown.len() + listing.dirs.len()),
         warnings: Vec::new(),
     };
-    let mut section_of_dir: HashMap<PathBuf, usize> = HashMap::new();
-    let mut index_docs: HashMap<PathBuf, Vec<Arc<Document>>> = HashMap::new();
+    // By folder, as indexes into `listing.dirs`.
+    let mut section_of_dir: Vec<Option<usize>> = vec![None; listing.dirs.len()];
+    let mut index_docs: Vec<Vec<Arc<Document>>> = vec![Vec::new(); listing.dirs.len()];
     let mut page_docs = Vec::with_capacity(listing.markdown.len());
     for (found, doc) in listing.markdown.iter().zip(docs) {
         let doc = match doc {
@@ -322,24 +346,17 @@ pub fn assemble(
         if doc.meta.draft && !options.drafts {
             continue;
         }
-        let name = found
-            .rel
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_lowercase();
-        let dir = found.rel.parent().unwrap_or(Path::new("")).to_path_buf();
-        if is_index_file(&name) {
-            index_docs.entry(dir).or_default().push(doc);
+        if found.section_index {
+            index_docs[found.dir].push(doc);
         } else {
-            page_docs.push((dir, &found.rel, doc));
+            page_docs.push((found, doc));
         }
     }
 
     // Sections: every folder; parents come before children because the walk is depth-first.
-    for dir in &listing.dirs {
+    for (d, dir) in listing.dirs.iter().enumerate() {
         let dir = dir.clone();
-        let mut docs = index_docs.remove(&dir).unwrap_or_default();
+        let mut docs = std::mem::take(&mut index_docs[d]);
         // `_index.md` wins over README.md/index.md only if it is alone; two are a conflict.
         docs.sort_by_key(|d| !d.source.ends_with("_index.md"));
         if docs.len() > 1 {
@@ -349,8 +366,8 @@ pub fn assemble(
                 &section_site_path(&dir, None),
             ));
         }
-        let parent = dir.parent().and_then(|p| section_of_dir.get(p).copied());
-        if dir != Path::new("") && parent.is_none() {
+        let parent = listing.parents[d].and_then(|p| section_of_dir[p]);
+        if d != 0 && parent.is_none() {
             continue; // inside a draft or skipped folder
         }
         let has_index_file = !docs.is_empty();
@@ -373,7 +390,7 @@ pub fn assemble(
             None => path,
         };
         let index = site.sections.len();
-        section_of_dir.insert(dir.clone(), index);
+        section_of_dir[d] = Some(index);
         // A folder without `_index.md` still has a page, so links to its index resolve.
         site.paths_by_source.insert(
             Path::new(CONTENT_DIR).join(&dir).join("_index.md"),
@@ -400,14 +417,13 @@ pub fn assemble(
         return Err(Error::new(diags.list));
     }
 
-    for (dir, rel, doc) in page_docs {
-        let Some(&section) = section_of_dir.get(&dir) else {
+    for (found, doc) in page_docs {
+        let Some(section) = section_of_dir[found.dir] else {
             continue;
         };
-        let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
         let slug = match doc.meta.slug.as_deref() {
             Some(s) => slugify(s),
-            None => slugify(&stem),
+            None => found.slug.clone(),
         };
         if slug.is_empty() {
             diags.push(

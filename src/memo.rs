@@ -66,6 +66,11 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         self.kept.get(key).cloned()
     }
 
+    /// Adds or replaces one value, for a pass that knows the other kept values are still used.
+    pub fn insert(&mut self, key: K, value: V) {
+        self.kept.insert(key, value);
+    }
+
     /// Ends a pass that looked up every input of the stage: keeps exactly what it used.
     pub fn keep(&mut self, used: impl IntoIterator<Item = (K, V)>) {
         self.kept.clear();

@@ -2,11 +2,11 @@
 //! check -> templates -> feeds -> output. `quire build`, `quire check` and `quire serve` all
 //! come through here.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ahash::AHashMap;
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -258,13 +258,13 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         })
         .collect();
     cache.html.keep(keys.into_iter().zip(html.iter().cloned()));
-    let mut links: HashMap<String, Arc<[String]>> = HashMap::with_capacity(html.len() + 1);
+    // Output files (by index into `files`) and the files they link to.
+    let mut linked: Vec<(usize, Arc<[String]>)> = Vec::with_capacity(html.len() + 1);
     for (path, result) in paths.into_iter().zip(html) {
         match result {
-            Ok((bytes, linked)) => {
-                let file = file_for_site_path(path);
-                links.insert(file.clone(), linked);
-                files.push(OutputFile::shared(file, bytes));
+            Ok((bytes, links)) => {
+                linked.push((files.len(), links));
+                files.push(OutputFile::shared(file_for_site_path(path), bytes));
             }
             Err(e) => diags.extend(e.diagnostics),
         }
@@ -272,17 +272,18 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     if renderer.has_template("404.html") {
         match renderer.render_not_found(&data, &shared) {
             Ok(html) => {
-                links.insert(
-                    "404.html".into(),
-                    checks::linked_files("404.html", html.as_bytes()).into(),
-                );
+                let links = checks::linked_files("404.html", html.as_bytes());
+                linked.push((files.len(), links.into()));
                 files.push(OutputFile::bytes("404.html", html));
             }
             Err(e) => diags.extend(e.diagnostics),
         }
     }
     checks::check_unique_files(&files, &mut diags);
-    let links: HashMap<&str, &[String]> = links.iter().map(|(f, l)| (f.as_str(), &l[..])).collect();
+    let links: AHashMap<&str, &[String]> = linked
+        .iter()
+        .map(|(i, links)| (files[*i].path.as_str(), &links[..]))
+        .collect();
     checks::check_reachable(&site, &links, &mut diags);
     if options.check_external {
         diags.extend(external::check(
@@ -307,27 +308,36 @@ fn load_content(
     home_title: String,
     cache: &mut BuildCache,
 ) -> Result<Site> {
-    let listing = match &cache.listing {
-        Some(listing) => listing.clone(),
-        None => Arc::new(content::walk(&options.root)?),
+    let (listing, walked) = match &cache.listing {
+        Some(listing) => (listing.clone(), false),
+        None => (Arc::new(content::walk(&options.root)?), true),
     };
     cache.listing = Some(listing.clone());
     let documents = &cache.documents;
     // A file reached through a symbolic link changes without the watcher seeing it.
-    let docs: Vec<_> = listing
+    let read: Vec<_> = listing
         .markdown
         .par_iter()
-        .map(|f| match f.linked {
-            true => f.read().map(Arc::new),
-            false => documents.get_or_make(&f.file, || f.read().map(Arc::new)),
+        .map(|f| match (f.linked, documents.get(&f.file)) {
+            (false, Some(kept)) => (kept, false),
+            _ => (f.read().map(Arc::new), true),
         })
         .collect();
-    let kept = listing
-        .markdown
-        .iter()
-        .map(|f| f.file.clone())
-        .zip(docs.iter().cloned());
-    cache.documents.keep(kept);
+    if walked {
+        // The files may be others than before: keep exactly these.
+        let files = listing.markdown.iter().map(|f| f.file.clone());
+        cache
+            .documents
+            .keep(files.zip(read.iter().map(|(doc, _)| doc.clone())));
+    } else {
+        // The same files: only those read again are new.
+        for (f, (doc, fresh)) in listing.markdown.iter().zip(&read) {
+            if *fresh {
+                cache.documents.insert(f.file.clone(), doc.clone());
+            }
+        }
+    }
+    let docs = read.into_iter().map(|(doc, _)| doc).collect();
     content::assemble(
         &listing,
         docs,
