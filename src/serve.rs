@@ -75,15 +75,23 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     };
     // Watch before the first build, so an edit made during it is not missed.
     let watcher = Watcher::new(&root);
+    // Until a build succeeds, pages are served at the configured path and show the error.
+    let config = pipeline::load_config(&builder.options).ok();
     let served = Arc::new(Served {
-        site: RwLock::new(Arc::new(SiteFiles::default())),
+        site: RwLock::new(Arc::new(SiteFiles {
+            files: HashMap::new(),
+            base_path: config
+                .as_ref()
+                .map_or_else(|| "/".into(), |c| c.base_path()),
+        })),
         hub: live::Hub::new(instance_id()),
     });
     let started = Instant::now();
     let first = builder.build();
-    let title = match &first {
-        Ok((_, built)) => built.config.title.clone(),
-        Err(_) => root
+    let title = match (&first, &config) {
+        (Ok((_, built)), _) => built.config.title.clone(),
+        (Err(_), Some(config)) => config.title.clone(),
+        (Err(_), None) => root
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
@@ -91,9 +99,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     };
     let base_path = match &first {
         Ok((files, _)) => files.base_path.clone(),
-        Err(_) => {
-            pipeline::load_config(&builder.options).map_or_else(|_| "/".into(), |c| c.base_path())
-        }
+        Err(_) => served.site().base_path.clone(),
     };
     let report = builder.publish(&served, first, started, None);
     http::start(Arc::new(server), served.clone());

@@ -30,12 +30,17 @@ pub struct Watcher {
     root: PathBuf,
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
+    /// Lets tests queue events of their own.
+    #[cfg(test)]
+    sender: std::sync::mpsc::Sender<notify::Result<Event>>,
 }
 
 impl Watcher {
     /// Starts watching the site in `root` (an absolute path, as the builds are given).
     pub fn new(root: &Path) -> Result<Watcher> {
         let (sender, events) = channel();
+        #[cfg(test)]
+        let test_sender = sender.clone();
         let mut watcher = notify::recommended_watcher(sender).map_err(|e| watch_error(root, &e))?;
         // The root itself, not recursively: site.yaml, and the watched folders appearing later.
         watcher
@@ -45,6 +50,8 @@ impl Watcher {
             root: root.to_path_buf(),
             watcher,
             events,
+            #[cfg(test)]
+            sender: test_sender,
         };
         for dir in WATCHED_DIRS {
             watch.watch_dir(dir)?;
@@ -168,6 +175,46 @@ fn watch_error(path: &Path, e: &notify::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use notify::event::{CreateKind, DataChange};
+
+    #[test]
+    fn a_burst_of_events_is_one_change_and_reads_and_temp_files_are_not_changes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let mut watch = Watcher::new(&root).unwrap();
+        let event = |kind, path: &str| Ok(Event::new(kind).add_path(root.join(path)));
+        // What a `git checkout` of 300 files looks like, queued before the watcher looks.
+        for i in 0..300 {
+            let kind = EventKind::Create(CreateKind::File);
+            watch
+                .sender
+                .send(event(kind, &format!("content/faq/{i}.md")))
+                .unwrap();
+        }
+        let save = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        watch
+            .sender
+            .send(event(save, "content/faq/.0.md.swp"))
+            .unwrap();
+        watch.sender.send(event(save, "public/index.html")).unwrap();
+        let changes = watch.next_changes().unwrap();
+        assert_eq!(changes.paths.len(), 300);
+        assert!(changes.structure);
+        assert!(!changes.paths.iter().any(|p| p.ends_with(".0.md.swp")));
+        assert_eq!(watch.describe(&changes), "300 files changed");
+
+        // Reads never start a rebuild; a save does, and is not structural.
+        let read = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        watch.sender.send(event(read, "content/faq/0.md")).unwrap();
+        watch.sender.send(event(save, "content/faq/1.md")).unwrap();
+        let changes = watch.next_changes().unwrap();
+        assert_eq!(
+            changes.paths.iter().collect::<Vec<_>>(),
+            [&root.join("content/faq/1.md")]
+        );
+        assert!(!changes.structure);
+        assert_eq!(watch.describe(&changes), "content/faq/1.md changed");
+    }
 
     #[test]
     fn only_site_files_matter_and_temp_files_never() {

@@ -665,3 +665,97 @@ fn chromium_reloads_on_an_edit_swaps_css_in_place_and_shows_then_clears_the_erro
     assert_eq!(result["pageErrors"], serde_json::json!([]));
     assert_eq!(result["consoleErrors"], serde_json::json!([]));
 }
+
+#[test]
+fn a_site_that_does_not_build_yet_shows_the_error_until_fixed() {
+    let site = small_site().file("content/faq/withdraw.md", "---\ntitle: [broken\n---\n");
+    let mut serving = Serving::start(&site, &[]);
+    let page = serving.get("");
+    assert_eq!(page.status, 503);
+    assert!(page.text().contains("__quire/live.js"), "{}", page.text());
+    assert!(
+        serving.poll(false)["error"]
+            .as_str()
+            .unwrap()
+            .contains("content/faq/withdraw.md:")
+    );
+    site.write("content/faq/withdraw.md", page_text("Fixed now."));
+    serving.wait_for_change(&format!("{}index.html", serving.base));
+    assert_eq!(serving.get("faq/withdraw/").status, 200);
+}
+
+fn page_text(body: &str) -> String {
+    page("Withdrawals", body)
+}
+
+#[test]
+fn a_vanished_theme_file_or_a_renamed_site_folder_is_an_error_not_a_crash() {
+    let site = small_site()
+        .file("site.yaml", "title: T\ntheme: plain\n")
+        .file("themes/plain/templates/page.html", "<!DOCTYPE html><title>{{ page.title }}</title><body>{{ page.content | safe }}</body>")
+        .file("themes/plain/templates/section.html", "<!DOCTYPE html><title>{{ section.title }}</title><body>{% for p in section.pages %}<a href=\"{{ root }}{{ p.path }}\">{{ p.title }}</a>{% endfor %}</body>")
+        .file("themes/plain/templates/index.html", "<!DOCTYPE html><title>home</title><body><a href=\"faq/\">FAQ</a></body>");
+    let mut serving = Serving::start(&site, &[]);
+    let template = std::fs::read(site.path("themes/plain/templates/page.html")).unwrap();
+    std::fs::remove_file(site.path("themes/plain/templates/page.html")).unwrap();
+    let news = serving.wait_for("the missing template", |n| n["error"].is_string());
+    assert!(
+        news["error"]
+            .as_str()
+            .unwrap()
+            .contains("template `page.html` does not exist"),
+        "{news}"
+    );
+    assert_eq!(
+        serving.get("faq/withdraw/").status,
+        200,
+        "the last good site is still served"
+    );
+    std::fs::write(site.path("themes/plain/templates/page.html"), &template).unwrap();
+    serving.wait_for("the template back", |n| n["error"].is_null());
+
+    // The site folder renamed away and back while serving.
+    let moved = site.root().with_extension("moved");
+    std::fs::rename(site.root(), &moved).unwrap();
+    std::fs::write(
+        moved.join("content/faq/withdraw.md"),
+        page_text("Written while moved."),
+    )
+    .unwrap();
+    serving.wait_for("the error of a moved site", |n| n["error"].is_string());
+    assert_eq!(serving.get("faq/withdraw/").status, 200);
+    std::fs::rename(&moved, site.root()).unwrap();
+    site.write("content/faq/withdraw.md", page_text("Back in place."));
+    serving.wait_for_change(&format!("{}faq/withdraw/index.html", serving.base));
+    assert!(
+        serving
+            .get("faq/withdraw/")
+            .text()
+            .contains("Back in place.")
+    );
+}
+
+#[test]
+fn clients_that_never_finish_their_request_do_not_stall_others() {
+    let site = small_site();
+    let serving = Serving::start(&site, &[]);
+    // Forty connections that send half a request line and then nothing.
+    let stalled: Vec<TcpStream> = (0..40)
+        .map(|_| {
+            let mut s = TcpStream::connect(&serving.address).unwrap();
+            s.write_all(b"GET /faq/withdraw/ HT").unwrap();
+            s
+        })
+        .collect();
+    for _ in 0..20 {
+        assert_eq!(serving.get("faq/withdraw/").status, 200);
+    }
+    let long_header = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nX-Long: {}\r\nConnection: close\r\n\r\n",
+        serving.address,
+        "x".repeat(64 * 1024)
+    );
+    assert_eq!(raw_request(&serving.address, &long_header).status, 200);
+    drop(stalled);
+    assert_eq!(serving.get("").status, 200);
+}

@@ -62,6 +62,8 @@ pub(crate) enum Route {
         since: u64,
         wait: bool,
     },
+    /// No build has succeeded yet: a page that shows the error and waits for the fix.
+    NotBuilt,
     Error(u16, &'static str),
 }
 
@@ -128,6 +130,9 @@ pub(crate) fn route(site: &SiteFiles, method: &Method, url: &str) -> Route {
         Some("live.js") => return Route::LiveScript,
         Some("live") => return poll_route(query),
         _ => {}
+    }
+    if site.files.is_empty() {
+        return Route::NotBuilt;
     }
     let Some(decoded) = decode_path(rest) else {
         return Route::Error(400, "Bad Request");
@@ -230,6 +235,13 @@ fn answer(request: Request, served: &Arc<Served>) {
             b"Permanent Redirect".to_vec(),
         )
         .with_header(header("Location", &location)),
+        Route::NotBuilt => {
+            let page = format!(
+                "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>quire serve</title></head><body><p>The site does not build yet; the error is shown above. This page reloads when it is fixed.</p>{}</body></html>",
+                live::script_tag(&site.base_path, &served.hub)
+            );
+            respond(503, "text/html; charset=utf-8", page.into_bytes())
+        }
         Route::LiveScript => respond(
             200,
             "text/javascript; charset=utf-8",
