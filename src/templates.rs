@@ -74,6 +74,15 @@ struct PageView<'a> {
     word_count: usize,
     prev: Option<Keyed<PageRef<'a>>>,
     next: Option<Keyed<PageRef<'a>>>,
+    /// Questions and answers for schema.org FAQPage data; empty unless this is an FAQ page.
+    faq: Vec<FaqEntry>,
+}
+
+/// One question of an FAQ page and its answer as plain text.
+#[derive(Serialize, Hash)]
+struct FaqEntry {
+    question: String,
+    answer: String,
 }
 
 #[derive(Serialize, Hash)]
@@ -350,6 +359,42 @@ pub fn templates_key(theme: &Theme) -> u64 {
     )
 }
 
+/// A page is an FAQ page when its front matter, or else its section's `_index.md`, sets
+/// `extra: {faq: true}`; a page can opt out of its section's setting with `faq: false`.
+fn is_faq(page: &Document, section: &Document) -> bool {
+    let flag = |doc: &Document| doc.meta.extra.get("faq").and_then(yaml::Value::as_bool);
+    flag(page).or_else(|| flag(section)).unwrap_or(false)
+}
+
+/// The questions an FAQ page answers: each heading that ends in a question mark, answered by the
+/// text under it; a page without such headings is one question, its title, answered by all its text.
+fn faq_entries(title: &str, rendered: &Rendered) -> Vec<FaqEntry> {
+    let is_question = |heading: &str| heading.ends_with('?') || heading.ends_with('？');
+    let asked: Vec<FaqEntry> = rendered
+        .sections
+        .iter()
+        .filter(|s| is_question(&s.heading) && !s.text.is_empty())
+        .map(|s| FaqEntry {
+            question: s.heading.clone(),
+            answer: s.text.clone(),
+        })
+        .collect();
+    if !asked.is_empty() {
+        return asked;
+    }
+    let answer = rendered
+        .sections
+        .iter()
+        .flat_map(|s| [s.heading.as_str(), s.text.as_str()])
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    vec![FaqEntry {
+        question: title.to_owned(),
+        answer,
+    }]
+}
+
 fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> PageContext<'a> {
     let page = &data.site.pages[index];
     let rendered = &data.pages[index];
@@ -382,6 +427,11 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
             word_count: rendered.word_count,
             prev: neighbour(position.checked_sub(1)),
             next: neighbour(Some(position + 1)),
+            faq: if is_faq(&page.doc, &section.doc) {
+                faq_entries(&page.doc.title, rendered)
+            } else {
+                Vec::new()
+            },
         },
         toc,
         breadcrumbs: breadcrumbs(data.site, page.section),
