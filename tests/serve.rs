@@ -221,9 +221,14 @@ fn changed(news: &Value) -> Vec<String> {
 fn raw_request(address: &str, request: &str) -> Reply {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
+    // A server refusing an oversized request may close before reading it all: the answer
+    // that was sent before the reset still counts.
+    let _ = stream.write_all(request.as_bytes());
     let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).expect("read the response");
+    let mut chunk = [0u8; 8192];
+    while let Ok(n @ 1..) = stream.read(&mut chunk) {
+        bytes.extend_from_slice(&chunk[..n]);
+    }
     let head_end = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -452,8 +457,8 @@ fn http_is_served_at_the_base_path_with_types_redirects_head_and_404() {
     assert_eq!(serving.request("POST", "/docs/").status, 405);
 
     // What the server answers to requests no browser sends.
-    let long = serving.get(&"a".repeat(20_000));
-    assert_eq!(long.status, 414);
+    assert_eq!(serving.get(&"a".repeat(10_000)).status, 414);
+    assert_eq!(serving.get(&"a".repeat(1024 * 1024)).status, 414);
     let garbage = raw_request(&serving.address, "NONSENSE\r\n\r\n");
     assert_eq!(garbage.status, 400);
     assert_eq!(
@@ -750,12 +755,20 @@ fn clients_that_never_finish_their_request_do_not_stall_others() {
     for _ in 0..20 {
         assert_eq!(serving.get("faq/withdraw/").status, 200);
     }
-    let long_header = format!(
-        "GET / HTTP/1.1\r\nHost: {}\r\nX-Long: {}\r\nConnection: close\r\n\r\n",
-        serving.address,
-        "x".repeat(64 * 1024)
+    let with_header = |bytes: usize| {
+        let request = format!(
+            "GET / HTTP/1.1\r\nHost: {}\r\nX-Long: {}\r\nConnection: close\r\n\r\n",
+            serving.address,
+            "x".repeat(bytes)
+        );
+        raw_request(&serving.address, &request).status
+    };
+    assert_eq!(with_header(32 * 1024), 200);
+    assert_eq!(
+        with_header(1024 * 1024),
+        431,
+        "headers are not read without end"
     );
-    assert_eq!(raw_request(&serving.address, &long_header).status, 200);
     drop(stalled);
     assert_eq!(serving.get("").status, 200);
 }
