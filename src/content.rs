@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use ahash::AHashMap;
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -520,7 +521,8 @@ fn claim_conflict(a: &Path, b: &Path, path: &str) -> Diagnostic {
 }
 
 fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
-    let mut owners: HashMap<&str, &Path> = HashMap::new();
+    let mut owners: AHashMap<&str, &Path> =
+        AHashMap::with_capacity(site.sections.len() + site.pages.len());
     let sections = site
         .sections
         .iter()

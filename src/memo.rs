@@ -76,7 +76,6 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         self.kept.clear();
         self.kept.extend(used);
     }
-
 }
 
 impl<V: Clone> Memo<PathBuf, V> {

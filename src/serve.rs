@@ -210,10 +210,14 @@ impl Builder {
         let elapsed = started.elapsed().as_millis();
         match result {
             Ok((files, built)) => {
-                let old = served.site();
-                let changed = changed_urls(&old, &files);
-                *served.site.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(files);
+                let changed = changed_urls(&served.site(), &files);
+                let old = std::mem::replace(
+                    &mut *served.site.write().unwrap_or_else(|p| p.into_inner()),
+                    Arc::new(files),
+                );
                 served.hub.publish(changed.clone(), None);
+                // Freeing ten thousand pages takes a while; pages waiting for the news should not.
+                std::thread::spawn(move || drop(old));
                 for w in built.warnings.iter().filter(|w| !self.warned.contains(w)) {
                     eprintln!("{w}\n");
                 }
