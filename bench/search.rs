@@ -2,6 +2,7 @@
 //! takes on each site and how much of that is search indexing. Prints one JSON line per site.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use quire::content::{self, LoadOptions};
@@ -61,9 +62,9 @@ fn main() {
             contacts: &config.contacts,
             strings: &strings,
         };
-        let render = |doc, path| -> Rendered { markdown::render(doc, path, &targets).0 };
-        let pages: Vec<Rendered> = site.pages.iter().map(|p| render(&p.doc, &p.path)).collect();
-        let sections: Vec<Rendered> = site
+        let render = |doc, path| Arc::new(markdown::render(doc, path, &targets).0);
+        let pages: Vec<Arc<Rendered>> = site.pages.iter().map(|p| render(&p.doc, &p.path)).collect();
+        let sections: Vec<Arc<Rendered>> = site
             .sections
             .iter()
             .map(|s| render(&s.doc, &s.path))

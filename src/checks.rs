@@ -2,13 +2,17 @@
 //! file; every page is reachable from the home page through the HTML that was generated; no
 //! phone number appears except through a declared contact; no two outputs share a path.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
+use std::sync::Arc;
+
+use ahash::{AHashMap, AHashSet};
 
 use rayon::prelude::*;
 
 use crate::config::CONFIG_FILE;
-use crate::content::Site;
+use crate::content::{Document, Site};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hotline;
 use crate::markdown::{LinkTarget, Rendered};
@@ -16,25 +20,19 @@ use crate::output::{OutputFile, file_for_site_path};
 use crate::templates::{Renderer, template_name};
 use crate::url;
 
-/// The hotline guard over every article and site.yaml: numbers only through declared contacts.
-pub(crate) fn check_phone_numbers(root: &Path, site: &Site, diags: &mut Diagnostics) {
-    let docs: Vec<_> = site
-        .pages
-        .iter()
-        .map(|p| &p.doc)
-        .chain(site.sections.iter().map(|s| &s.doc))
-        .collect();
-    let found: Vec<Diagnostic> = docs
-        .par_iter()
-        .flat_map_iter(|doc| {
-            let mut found = hotline::check(&doc.front_matter, 2, &doc.source);
-            found.extend(hotline::check(&doc.body, doc.body_line, &doc.source));
-            found
-        })
-        .collect();
-    diags.extend(found);
-    if let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) {
-        diags.extend(hotline::check_config(&text, Path::new(CONFIG_FILE)));
+/// The hotline guard over one article: numbers only through declared contacts. A pure
+/// function of the document, so `quire serve` keeps its result until the file changes.
+pub(crate) fn phone_numbers_in(doc: &Document) -> Vec<Diagnostic> {
+    let mut found = hotline::check(&doc.front_matter, 2, &doc.source);
+    found.extend(hotline::check(&doc.body, doc.body_line, &doc.source));
+    found
+}
+
+/// The hotline guard over site.yaml.
+pub(crate) fn phone_numbers_in_config(root: &Path) -> Vec<Diagnostic> {
+    match std::fs::read_to_string(root.join(CONFIG_FILE)) {
+        Ok(text) => hotline::check_config(&text, Path::new(CONFIG_FILE)),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -42,77 +40,74 @@ pub(crate) fn check_phone_numbers(root: &Path, site: &Site, diags: &mut Diagnost
 /// a heading of the target page.
 pub(crate) fn check_links(
     site: &Site,
-    pages: &[Rendered],
-    sections: &[Rendered],
+    pages: &[Arc<Rendered>],
+    sections: &[Arc<Rendered>],
     files: &[OutputFile],
     diags: &mut Diagnostics,
 ) {
-    let mut headings: HashMap<&str, HashSet<&str>> = HashMap::new();
-    let docs = site
+    let docs: Vec<(&Document, &str, &Rendered)> = site
         .pages
         .iter()
-        .map(|p| &p.path)
+        .map(|p| (&*p.doc, p.path.as_str()))
         .zip(pages)
-        .chain(site.sections.iter().map(|s| &s.path).zip(sections));
-    for (path, rendered) in docs.clone() {
-        headings.insert(
-            path.as_str(),
-            rendered.heading_ids.iter().map(String::as_str).collect(),
-        );
-    }
-    let file_paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let sources = site
-        .pages
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&*s.doc, s.path.as_str()))
+                .zip(sections),
+        )
+        .map(|((doc, path), rendered)| (doc, path, &**rendered))
+        .collect();
+    let headings: &AHashMap<&str, &[String]> = &docs
         .iter()
-        .map(|p| &p.doc)
-        .chain(site.sections.iter().map(|s| &s.doc));
-    for ((path, rendered), doc) in docs.zip(sources) {
-        for link in &rendered.links {
-            let target = match &link.target {
-                LinkTarget::Internal(t) if t.is_empty() => path.as_str(),
-                LinkTarget::Internal(t) => t.as_str(),
-                LinkTarget::External(_) => continue,
-            };
-            let decoded = url::decode_path(target).unwrap_or_else(|| target.to_owned());
-            let as_page = if decoded.ends_with('/') || decoded.is_empty() {
-                decoded.clone()
-            } else {
-                format!("{decoded}/")
-            };
-            let problem = match headings
-                .get(decoded.as_str())
-                .or_else(|| headings.get(as_page.as_str()))
-            {
-                Some(ids) => match &link.fragment {
-                    Some(f) if !f.is_empty() && !ids.contains(f.as_str()) => Some(format!(
-                        "the link `{}` points to a heading `#{f}` that does not exist",
-                        link.written
-                    )),
-                    _ => None,
-                },
-                None if file_paths.contains(decoded.as_str())
-                    || file_paths.contains(file_for_site_path(&decoded).as_str()) =>
-                {
-                    None
-                }
-                None => Some(format!(
-                    "the link `{}` points to nothing in this site",
-                    link.written
-                )),
-            };
-            if let Some(message) = problem {
+        .map(|&(_, path, rendered)| (path, &rendered.heading_ids[..]))
+        .collect();
+    let file_paths: &AHashSet<&str> = &files.iter().map(|f| f.path.as_str()).collect();
+    let problems: Vec<Diagnostic> = docs
+        .par_iter()
+        .flat_map_iter(|&(doc, path, rendered)| {
+            rendered.links.iter().filter_map(move |link| {
+                let target = match &link.target {
+                    LinkTarget::Internal(t) if t.is_empty() => path,
+                    LinkTarget::Internal(t) => t.as_str(),
+                    LinkTarget::External(_) => return None,
+                };
+                let decoded: Cow<str> = match target.contains('%') {
+                    true => url::decode_path(target).map_or(Cow::Borrowed(target), Cow::Owned),
+                    false => Cow::Borrowed(target),
+                };
+                let ids = headings.get(&*decoded).or_else(|| {
+                    let is_page = decoded.ends_with('/') || decoded.is_empty();
+                    (!is_page).then(|| headings.get(format!("{decoded}/").as_str())).flatten()
+                });
+                let message = match ids {
+                    Some(ids) => match &link.fragment {
+                        Some(f) if !f.is_empty() && !ids.contains(f) => format!(
+                            "the link `{}` points to a heading `#{f}` that does not exist",
+                            link.written
+                        ),
+                        _ => return None,
+                    },
+                    None if file_paths.contains(&*decoded)
+                        || file_paths.contains(file_for_site_path(&decoded).as_str()) =>
+                    {
+                        return None;
+                    }
+                    None => format!("the link `{}` points to nothing in this site", link.written),
+                };
                 let mut d = Diagnostic::error(&doc.source, message)
                     .at(link.line, link.column)
                     .help("check the spelling; a heading's anchor is its text in lower case with spaces as `-` and punctuation removed");
                 d.source_line = doc.line_text(link.line).map(str::to_owned);
-                diags.push(d);
-            }
-        }
-    }
+                Some(d)
+            })
+        })
+        .collect();
+    diags.extend(problems);
 }
 
 pub(crate) fn check_unique_files(files: &[OutputFile], diags: &mut Diagnostics) {
-    let mut seen = HashSet::new();
+    let mut seen = AHashSet::with_capacity(files.len());
     for f in files {
         if !seen.insert(f.path.as_str()) {
             diags.push(
@@ -123,46 +118,63 @@ pub(crate) fn check_unique_files(files: &[OutputFile], diags: &mut Diagnostics) 
     }
 }
 
-/// Pages that no link reaches when following the generated HTML from the home page: readers
-/// (and search engines) would never find them.
-pub(crate) fn check_reachable(site: &Site, files: &[OutputFile], diags: &mut Diagnostics) {
-    let html: HashMap<&str, &[u8]> = files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| match &f.contents {
-            crate::output::Contents::Bytes(b) => Some((f.path.as_str(), b.as_slice())),
-            _ => None,
-        })
+/// The output files that the HTML file `file` links to. A pure function of the page, so
+/// `quire serve` keeps it with the page's HTML.
+pub(crate) fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
+    let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let Ok(text) = std::str::from_utf8(html) else {
+        return Vec::new();
+    };
+    let mut files: Vec<String> = hrefs(text)
+        .filter_map(|href| resolve_href(dir, &href))
         .collect();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut queue = vec!["index.html".to_owned()];
-    while let Some(file) = queue.pop() {
-        if !seen.insert(file.clone()) {
-            continue;
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
+/// Pages that no link reaches when following the generated HTML from the home page: readers
+/// (and search engines) would never find them. `links` holds `linked_files` of every HTML
+/// file of the build.
+pub(crate) fn check_reachable(
+    site: &Site,
+    links: &AHashMap<&str, &[String]>,
+    diags: &mut Diagnostics,
+) {
+    let docs: Vec<(String, &Document)> = site
+        .pages
+        .iter()
+        .map(|p| (file_for_site_path(&p.path), &*p.doc))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (file_for_site_path(&s.path), &*s.doc)),
+        )
+        .collect();
+    let wanted: AHashSet<&str> = docs.iter().map(|(file, _)| file.as_str()).collect();
+    // Usually the navigation and listings lead to every page from a few files: stop there.
+    let mut seen: AHashSet<&str> = AHashSet::with_capacity(links.len());
+    seen.insert("index.html");
+    let mut unreached = wanted.len() - usize::from(wanted.contains("index.html"));
+    // Breadth first: the home page's links first, then theirs, so listings are read before pages.
+    let mut queue = VecDeque::from(["index.html"]);
+    while let Some(file) = queue.pop_front() {
+        if unreached == 0 {
+            return;
         }
-        let Some(bytes) = html.get(file.as_str()) else {
-            continue;
-        };
-        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        for href in hrefs(text) {
-            if let Some(target) = resolve_href(dir, &href)
-                && html.contains_key(target.as_str())
-                && !seen.contains(&target)
-            {
-                queue.push(target);
+        for target in links.get(file).copied().unwrap_or_default() {
+            let target = target.as_str();
+            if links.contains_key(target) && seen.insert(target) {
+                unreached -= usize::from(wanted.contains(target));
+                queue.push_back(target);
             }
         }
     }
-    let docs = site
-        .pages
-        .iter()
-        .map(|p| (&p.path, &p.doc))
-        .chain(site.sections.iter().map(|s| (&s.path, &s.doc)));
-    for (path, doc) in docs {
-        if !seen.contains(&file_for_site_path(path)) {
+    if unreached == 0 {
+        return;
+    }
+    for (file, doc) in docs {
+        if !seen.contains(file.as_str()) {
             diags.push(
                 Diagnostic::warning(&doc.source, "no link leads to this page: it is in no navigation, listing or article")
                     .help("link to it from a related article or its section page, or mark it `draft: true`"),
@@ -211,8 +223,8 @@ fn resolve_href(dir: &str, href: &str) -> Option<String> {
 /// Every `http(s)://` link of the site, with the places it is written.
 pub(crate) fn external_links(
     site: &Site,
-    pages: &[Rendered],
-    sections: &[Rendered],
+    pages: &[Arc<Rendered>],
+    sections: &[Arc<Rendered>],
 ) -> BTreeMap<String, Vec<crate::external::Place>> {
     let mut urls: BTreeMap<String, Vec<crate::external::Place>> = BTreeMap::new();
     let docs = site

@@ -1,12 +1,14 @@
 //! The command line: clap's argument types, turned into the library's option structs, and the
 //! one place where results and errors are printed.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::pipeline::{self, BuildOptions};
+use crate::serve::ServeOptions;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +36,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every check of a build without writing anything; report all problems at once.
     Check(CheckArgs),
+    /// Build the site, serve it on this machine and rebuild it, live, whenever a file changes.
+    Serve(ServeArgs),
     /// Create a new site in DIR that builds as it is.
     Init {
         /// Folder to create (must not exist, or be empty).
@@ -70,6 +74,22 @@ pub struct CheckArgs {
     pub external: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; anything but 127.0.0.1 or ::1 lets other machines see the site.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: IpAddr,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in the default browser once it is built.
+    #[arg(long)]
+    pub open: bool,
+}
+
 impl BuildArgs {
     fn options(&self, root: PathBuf) -> BuildOptions {
         BuildOptions {
@@ -78,7 +98,7 @@ impl BuildArgs {
             base_url: self.base_url.clone(),
             output: self.output.clone(),
             strict: self.strict,
-            check_external: false,
+            ..BuildOptions::default()
         }
     }
 }
@@ -135,6 +155,17 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             })
         }
+        Command::Serve(args) => crate::serve::serve(ServeOptions {
+            build: BuildOptions {
+                root: cli.root.clone(),
+                drafts: args.drafts,
+                ..BuildOptions::default()
+            },
+            bind: args.bind,
+            port: args.port,
+            open: args.open,
+            quiet: cli.quiet,
+        }),
         Command::Init { dir } => crate::init::create(dir).map(|()| {
             if !cli.quiet {
                 println!(

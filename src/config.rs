@@ -48,7 +48,7 @@ pub struct Config {
 }
 
 /// A phone contact articles may show with `<contact:ID>`; the number lives only here.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub id: String,

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use ahash::AHashMap;
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -77,6 +79,9 @@ pub struct Document {
     pub body: String,
     /// 1-based line of the file on which `body` starts.
     pub body_line: usize,
+    /// A hash of the source path and text the document was parsed from: equal fingerprints,
+    /// equal documents, so later stages can be memoized on it without hashing the body again.
+    pub fingerprint: u64,
 }
 
 impl Document {
@@ -94,7 +99,8 @@ impl Document {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    pub doc: Document,
+    /// Shared with the cache of `quire serve`, which keeps documents between builds.
+    pub doc: Arc<Document>,
     /// Site path, e.g. `faq/withdrawal-failed/`.
     pub path: String,
     pub section: usize,
@@ -102,8 +108,8 @@ pub struct Page {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    /// Its `_index.md`, or `None` for a folder without one.
-    pub doc: Document,
+    /// Its `_index.md`, or a stand-in named after the folder.
+    pub doc: Arc<Document>,
     pub has_index_file: bool,
     /// Folder relative to `content/` (empty for the root section).
     pub dir: PathBuf,
@@ -142,24 +148,71 @@ pub struct LoadOptions {
     pub home_title: String,
 }
 
-/// Files an editor leaves behind while saving; never content.
+/// Files an editor leaves behind while saving; never content. `quire serve` ignores changes
+/// to them too, so the walk and the watcher must agree on this one list.
 pub fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
+    name.starts_with('.') // vim's .a.md.swp, emacs' .#a.md, gedit's .goutputstream-*
+        || name.starts_with('#') // emacs' #a.md#
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
-        || name.starts_with(".#")
+        || name.contains("___jb_") // JetBrains' a.md___jb_tmp___
+        || name == "4913" // vim's probe for a writable folder
 }
 
-struct Found {
-    file: PathBuf,
-    rel: PathBuf,
+/// A markdown file found by the walk, not yet read, with what its path alone decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownFile {
+    /// The file on disk.
+    pub file: PathBuf,
+    /// Its path relative to `content/`.
+    pub rel: PathBuf,
+    /// Reached through a symbolic link to a file, whose changes a watcher of `content/` misses.
+    pub linked: bool,
+    /// Its folder, as an index into the listing's folders.
+    dir: usize,
+    /// `_index.md`, `index.md` or `README.md`: the page of its folder.
+    section_index: bool,
+    /// The URL segment its file name gives, unless front matter sets `slug:`.
+    slug: String,
+}
+
+impl MarkdownFile {
+    /// Reads and parses the file.
+    pub fn read(&self) -> Result<Document> {
+        let source = Path::new(CONTENT_DIR).join(&self.rel);
+        crate::error::read_text(&self.file, &source).and_then(|text| parse_document(&text, &source))
+    }
+}
+
+/// What a walk of `content/` found, before any file is read. It changes only when files or
+/// folders are created, removed or renamed, so `quire serve` keeps it between edits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    /// Folders relative to `content/`, parents before children; the first is `content/` itself.
+    dirs: Vec<PathBuf>,
+    /// Each folder's parent, as an index into `dirs`.
+    parents: Vec<Option<usize>>,
+    pub markdown: Vec<MarkdownFile>,
+    assets: Vec<Asset>,
+    /// Entries that could not be read or were skipped.
+    diags: Vec<Diagnostic>,
 }
 
 /// Walks `root/content` and builds the Site.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+    let listing = walk(root)?;
+    let docs = listing
+        .markdown
+        .par_iter()
+        .map(|f| f.read().map(Arc::new))
+        .collect();
+    assemble(&listing, docs, options)
+}
+
+/// Lists `root/content` without reading any file.
+pub fn walk(root: &Path) -> Result<Listing> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(
@@ -173,10 +226,14 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     let root_real = root
         .canonicalize()
         .map_err(|e| Error::io(root, &e, "open the site folder"))?;
-    let mut diags = Diagnostics::default();
-    let mut markdown = Vec::new();
-    let mut dirs = vec![PathBuf::new()];
-    let mut assets = Vec::new();
+    let mut listing = Listing {
+        dirs: vec![PathBuf::new()],
+        parents: vec![None],
+        markdown: Vec::new(),
+        assets: Vec::new(),
+        diags: Vec::new(),
+    };
+    let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(PathBuf::new(), 0)]);
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
@@ -198,7 +255,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
                         None => e.to_string(),
                     }
                 };
-                diags.push(
+                listing.diags.push(
                     Diagnostic::error(path, message)
                         .help("remove or fix the link, or make the file readable"),
                 );
@@ -217,7 +274,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(&root_real) => {}
                 _ => {
-                    diags.push(
+                    listing.diags.push(
                         Diagnostic::warning(shown(root, entry.path()), "skipped: this symbolic link points outside the site folder")
                             .help("copy the file into the site instead; quire never publishes files from outside the site"),
                     );
@@ -225,45 +282,61 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
                 }
             }
         }
+        let parent = rel.parent().and_then(|p| dir_index.get(p).copied());
         if entry.file_type().is_dir() {
-            dirs.push(rel);
+            dir_index.insert(rel.clone(), listing.dirs.len());
+            listing.dirs.push(rel);
+            listing.parents.push(parent);
         } else if rel
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
         {
-            markdown.push(Found {
+            // A file below a folder that was skipped (a link out of the site) is skipped too.
+            let Some(dir) = parent else { continue };
+            let name = rel
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_lowercase();
+            listing.markdown.push(MarkdownFile {
                 file: entry.path().to_path_buf(),
+                linked: entry.path_is_symlink(),
+                dir,
+                section_index: is_index_file(&name),
+                slug: slugify(&rel.file_stem().unwrap_or_default().to_string_lossy()),
                 rel,
             });
         } else {
-            assets.push(Asset {
+            listing.assets.push(Asset {
                 path: asset_site_path(&rel),
                 file: entry.path().to_path_buf(),
             });
         }
     }
+    Ok(listing)
+}
 
-    let parsed: Vec<(Found, Result<Document>)> = markdown
-        .into_par_iter()
-        .map(|f| {
-            let source = Path::new(CONTENT_DIR).join(&f.rel);
-            let doc = crate::error::read_text(&f.file, &source)
-                .and_then(|text| parse_document(&text, &source));
-            (f, doc)
-        })
-        .collect();
-
+/// Builds the Site from a listing and its markdown files' documents (`docs[i]` is the
+/// document of `listing.markdown[i]`, or why it could not be read).
+pub fn assemble(
+    listing: &Listing,
+    docs: Vec<Result<Arc<Document>>>,
+    options: &LoadOptions,
+) -> Result<Site> {
+    let mut diags = Diagnostics::default();
+    diags.extend(listing.diags.iter().cloned());
     let mut site = Site {
         sections: Vec::new(),
         pages: Vec::new(),
-        assets,
-        paths_by_source: HashMap::new(),
+        assets: listing.assets.clone(),
+        paths_by_source: HashMap::with_capacity(listing.markdown.len() + listing.dirs.len()),
         warnings: Vec::new(),
     };
-    let mut section_of_dir: HashMap<PathBuf, usize> = HashMap::new();
-    let mut index_docs: HashMap<PathBuf, Vec<Document>> = HashMap::new();
-    let mut page_docs = Vec::new();
-    for (found, doc) in parsed {
+    // By folder, as indexes into `listing.dirs`.
+    let mut section_of_dir: Vec<Option<usize>> = vec![None; listing.dirs.len()];
+    let mut index_docs: Vec<Vec<Arc<Document>>> = vec![Vec::new(); listing.dirs.len()];
+    let mut page_docs = Vec::with_capacity(listing.markdown.len());
+    for (found, doc) in listing.markdown.iter().zip(docs) {
         let doc = match doc {
             Ok(d) => d,
             Err(e) => {
@@ -274,23 +347,17 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         if doc.meta.draft && !options.drafts {
             continue;
         }
-        let name = found
-            .rel
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_lowercase();
-        let dir = found.rel.parent().unwrap_or(Path::new("")).to_path_buf();
-        if is_index_file(&name) {
-            index_docs.entry(dir).or_default().push(doc);
+        if found.section_index {
+            index_docs[found.dir].push(doc);
         } else {
-            page_docs.push((dir, found.rel, doc));
+            page_docs.push((found, doc));
         }
     }
 
     // Sections: every folder; parents come before children because the walk is depth-first.
-    for dir in dirs {
-        let mut docs = index_docs.remove(&dir).unwrap_or_default();
+    for (d, dir) in listing.dirs.iter().enumerate() {
+        let dir = dir.clone();
+        let mut docs = std::mem::take(&mut index_docs[d]);
         // `_index.md` wins over README.md/index.md only if it is alone; two are a conflict.
         docs.sort_by_key(|d| !d.source.ends_with("_index.md"));
         if docs.len() > 1 {
@@ -300,18 +367,20 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
                 &section_site_path(&dir, None),
             ));
         }
-        let parent = dir.parent().and_then(|p| section_of_dir.get(p).copied());
-        if dir != Path::new("") && parent.is_none() {
+        let parent = listing.parents[d].and_then(|p| section_of_dir[p]);
+        if d != 0 && parent.is_none() {
             continue; // inside a draft or skipped folder
         }
         let has_index_file = !docs.is_empty();
         let doc = match docs.into_iter().next() {
             Some(d) => d,
-            None if dir == Path::new("") => Document {
-                title: options.home_title.clone(),
-                ..implicit_section_doc(&dir)
-            },
-            None => implicit_section_doc(&dir),
+            None if dir == Path::new("") => {
+                Arc::new(implicit_section_doc(&dir, &options.home_title))
+            }
+            None => Arc::new(implicit_section_doc(
+                &dir,
+                &dir.file_name().unwrap_or_default().to_string_lossy(),
+            )),
         };
         if doc.meta.draft && !options.drafts {
             continue;
@@ -322,7 +391,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
             None => path,
         };
         let index = site.sections.len();
-        section_of_dir.insert(dir.clone(), index);
+        section_of_dir[d] = Some(index);
         // A folder without `_index.md` still has a page, so links to its index resolve.
         site.paths_by_source.insert(
             Path::new(CONTENT_DIR).join(&dir).join("_index.md"),
@@ -349,14 +418,13 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         return Err(Error::new(diags.list));
     }
 
-    for (dir, rel, doc) in page_docs {
-        let Some(&section) = section_of_dir.get(&dir) else {
+    for (found, doc) in page_docs {
+        let Some(section) = section_of_dir[found.dir] else {
             continue;
         };
-        let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
         let slug = match doc.meta.slug.as_deref() {
             Some(s) => slugify(s),
-            None => slugify(&stem),
+            None => found.slug.clone(),
         };
         if slug.is_empty() {
             diags.push(
@@ -424,15 +492,13 @@ fn asset_site_path(rel: &Path) -> String {
     path
 }
 
-fn implicit_section_doc(dir: &Path) -> Document {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+fn implicit_section_doc(dir: &Path, title: &str) -> Document {
+    let source = Path::new(CONTENT_DIR).join(dir);
     Document {
-        source: Path::new(CONTENT_DIR).join(dir),
+        fingerprint: crate::memo::hash_of(&(&source, title)),
+        source,
         meta: FrontMatter::default(),
-        title: name,
+        title: title.to_owned(),
         title_from_heading: false,
         date: None,
         updated: None,
@@ -455,7 +521,8 @@ fn claim_conflict(a: &Path, b: &Path, path: &str) -> Diagnostic {
 }
 
 fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
-    let mut owners: HashMap<&str, &Path> = HashMap::new();
+    let mut owners: AHashMap<&str, &Path> =
+        AHashMap::with_capacity(site.sections.len() + site.pages.len());
     let sections = site
         .sections
         .iter()
@@ -508,6 +575,7 @@ fn sort_site(site: &mut Site) {
 
 /// Splits and checks front matter; `source` names the file in errors.
 pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
+    let fingerprint = crate::memo::hash_of(&(source, text));
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
@@ -545,6 +613,7 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         front_matter: front.unwrap_or_default().to_owned(),
         body: body.to_owned(),
         body_line,
+        fingerprint,
         meta,
     })
 }

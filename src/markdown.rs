@@ -13,7 +13,7 @@ use crate::error::Diagnostic;
 use crate::url::{decode_path, root_prefix, slugify};
 
 /// One entry of a page's table of contents; `children` are the headings nested under it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -22,7 +22,7 @@ pub struct TocEntry {
 }
 
 /// The text under one heading (or before the first one, with an empty id), for search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TextSection {
     pub heading: String,
     pub id: String,
@@ -30,7 +30,7 @@ pub struct TextSection {
 }
 
 /// Where a link goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkTarget {
     /// Site path of a page or file (`faq/a/`, `img/x.png`); empty with a fragment means this page.
     Internal(String),
@@ -39,7 +39,7 @@ pub enum LinkTarget {
 }
 
 /// A link written in an article, to be checked once every page's headings are known.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Link {
     pub target: LinkTarget,
     pub fragment: Option<String>,
@@ -49,8 +49,11 @@ pub struct Link {
     pub column: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rendered {
+    /// A hash of all the other fields, taken once here so what is made from this (pages,
+    /// indexes) can be memoized without hashing it again.
+    pub key: u64,
     pub html: String,
     pub toc: Vec<TocEntry>,
     /// Every heading id on the page, in order.
@@ -331,19 +334,19 @@ pub fn render(
     let heading_ids = headings.iter().map(|(_, id, _)| id.clone()).collect();
     // About 200 Latin words or 400 CJK characters a minute.
     let minutes = (word_count - cjk_count) as f64 / 200.0 + cjk_count as f64 / 400.0;
-    (
-        Rendered {
-            html,
-            toc: nest_toc(headings),
-            heading_ids,
-            summary,
-            sections,
-            links,
-            word_count,
-            reading_time: (minutes.ceil() as usize).max(1),
-        },
-        diags,
-    )
+    let mut rendered = Rendered {
+        key: 0,
+        html,
+        toc: nest_toc(headings),
+        heading_ids,
+        summary,
+        sections,
+        links,
+        word_count,
+        reading_time: (minutes.ceil() as usize).max(1),
+    };
+    rendered.key = crate::memo::hash_of(&rendered);
+    (rendered, diags)
 }
 
 /// A callout's CSS class suffix and its English title, for `> [!NOTE]` and its kin.

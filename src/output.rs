@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -16,7 +17,8 @@ const MARKER_TEXT: &str = "This folder is made by quire and replaced by every `q
 /// Where a file's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
-    Bytes(Vec<u8>),
+    /// Made by the build; shared, so a page kept from an earlier build is not copied.
+    Bytes(Arc<[u8]>),
     /// Copied from a file (static files, co-located assets).
     Copy(PathBuf),
     /// Built into the binary (the default theme's static files).
@@ -32,16 +34,20 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile::shared(path, bytes.into().into())
+    }
+
+    pub fn shared(path: impl Into<String>, bytes: Arc<[u8]>) -> Self {
         OutputFile {
             path: path.into(),
-            contents: Contents::Bytes(bytes.into()),
+            contents: Contents::Bytes(bytes),
         }
     }
 
     /// The file's bytes, reading copied files from disk.
     pub fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
         Ok(match &self.contents {
-            Contents::Bytes(b) => b.into(),
+            Contents::Bytes(b) => (&b[..]).into(),
             Contents::Builtin(b) => (*b).into(),
             Contents::Copy(p) => fs::read(p)?.into(),
         })

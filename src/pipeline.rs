@@ -3,16 +3,19 @@
 //! come through here.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ahash::AHashMap;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, LoadOptions};
+use crate::content::{self, Document, Listing, LoadOptions, Site};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::markdown::{self, LinkTargets, Rendered};
+use crate::memo::{FileChanges, Memo, hash_of};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
-use crate::templates::{RenderedSite, Renderer};
+use crate::templates::{RenderedSite, Renderer, templates_key};
 use crate::theme::{self, Source};
 use crate::{checks, external, feeds, search};
 
@@ -30,6 +33,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Also request every external link (`quire check --external`).
     pub check_external: bool,
+    /// `quire serve`: publish under this origin (`http://127.0.0.1:1111`), keeping the path
+    /// of the base URL, so absolute links (permalinks, feeds) lead to the local server.
+    pub serve_origin: Option<String>,
 }
 
 /// A site built in memory, not yet written.
@@ -68,19 +74,56 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
     if let Some(out) = &options.output {
         config.output_dir = out.clone();
     }
+    if let Some(origin) = &options.serve_origin {
+        config.base_url = format!("{origin}{}", config.base_path());
+    }
     Ok(config)
 }
 
 /// Runs every stage in memory and returns the files of the site, or every error found.
 pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
+    render_site_cached(options, &mut BuildCache::default())
+}
+
+/// A finished page and the output files it links to.
+type PageOutput = (Arc<[u8]>, Arc<[String]>);
+
+/// What one build keeps for the next, so `quire serve` redoes only the work an edit reached.
+/// Each stage's results are keyed by a hash of that stage's inputs; the one outside hint is
+/// `forget`, through which the file watcher names the files to read again.
+#[derive(Default)]
+pub struct BuildCache {
+    /// The walk of content/; dropped when files or folders are created, removed or renamed.
+    listing: Option<Arc<Listing>>,
+    /// Parsed markdown files by path, until the watcher reports a change.
+    documents: Memo<PathBuf, Result<Arc<Document>>>,
+    /// The hotline guard's findings, by document.
+    phone_numbers: Memo<u64, Vec<Diagnostic>>,
+    /// Markdown rendered to HTML, by document, URL and everything links resolve against.
+    rendered: Memo<u64, (Arc<Rendered>, Vec<Diagnostic>)>,
+    /// Compiled templates, checked against the hash of their names and texts.
+    renderer: Option<Arc<Renderer>>,
+    /// Section views converted to template values, by the hash of the view.
+    section_values: Memo<u64, tera::Value>,
+    /// Finished pages and the files they link to, by the hash of all their templates see.
+    html: Memo<u64, Result<PageOutput>>,
+}
+
+impl BuildCache {
+    /// Drops whatever was read from the files in `changes`.
+    pub fn forget(&mut self, changes: &FileChanges) {
+        if changes.structure || changes.everything {
+            self.listing = None;
+        }
+        self.documents.forget(changes);
+    }
+}
+
+/// Runs every stage, reusing what `cache` kept from earlier builds of the same site.
+pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Result<BuiltSite> {
     let config = load_config(options);
-    let site = content::load(
-        &options.root,
-        &LoadOptions {
-            drafts: options.drafts,
-            home_title: config.as_ref().map(|c| c.title.clone()).unwrap_or_default(),
-        },
-    );
+    let home_title = config.as_ref().map(|c| c.title.clone()).unwrap_or_default();
+    let site = load_content(options, home_title, cache);
     // Report the problems of site.yaml and of every article together.
     let (config, site) = match (config, site) {
         (Ok(config), Ok(site)) => (config, site),
@@ -90,30 +133,65 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
         }
     };
     let theme = theme::load(&options.root, &config.theme, &config.language)?;
-    let renderer = Renderer::new(&theme)?;
+    let renderer = match &cache.renderer {
+        Some(r) if r.key() == templates_key(&theme) => r.clone(),
+        _ => Arc::new(Renderer::new(&theme)?),
+    };
+    cache.renderer = Some(renderer.clone());
 
     let mut diags = Diagnostics::default();
     diags.extend(site.warnings.iter().cloned());
     checks::check_templates_exist(&site, &renderer, &mut diags);
-    checks::check_phone_numbers(&options.root, &site, &mut diags);
+    let docs: Vec<(&Document, &str)> = site
+        .pages
+        .iter()
+        .map(|p| (&*p.doc, p.path.as_str()))
+        .chain(site.sections.iter().map(|s| (&*s.doc, s.path.as_str())))
+        .collect();
+    let phone_numbers: Vec<_> = docs
+        .par_iter()
+        .map(|(doc, _)| {
+            let found = cache
+                .phone_numbers
+                .get_or_make(&doc.fingerprint, || checks::phone_numbers_in(doc));
+            (doc.fingerprint, found)
+        })
+        .collect();
+    cache.phone_numbers.keep(phone_numbers.iter().cloned());
+    diags.extend(phone_numbers.into_iter().flat_map(|(_, found)| found));
+    diags.extend(checks::phone_numbers_in_config(&options.root));
 
     let targets = LinkTargets {
         pages_by_source: &site.paths_by_source,
         contacts: &config.contacts,
         strings: &theme.strings,
     };
-    let (pages, page_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = site
-        .pages
+    // Links resolve against every page's path, so adding, removing or renaming a page renders
+    // every document again; an edit inside a page does not.
+    let paths_key = site
+        .paths_by_source
+        .iter()
+        .map(|entry| hash_of(&entry))
+        .fold(0u64, u64::wrapping_add);
+    let targets_key = hash_of(&(paths_key, &config.contacts, &theme.strings));
+    let rendered: Vec<_> = docs
         .par_iter()
-        .map(|p| markdown::render(&p.doc, &p.path, &targets))
-        .unzip();
-    let (sections, section_diags): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = site
-        .sections
-        .par_iter()
-        .map(|s| markdown::render(&s.doc, &s.path, &targets))
-        .unzip();
-    diags.extend(page_diags.into_iter().flatten());
-    diags.extend(section_diags.into_iter().flatten());
+        .map(|&(doc, path)| {
+            let key = hash_of(&(doc.fingerprint, path, targets_key));
+            let value = cache.rendered.get_or_make(&key, || {
+                let (rendered, found) = markdown::render(doc, path, &targets);
+                (Arc::new(rendered), found)
+            });
+            (key, value)
+        })
+        .collect();
+    cache.rendered.keep(rendered.iter().cloned());
+    let mut pages = Vec::with_capacity(rendered.len());
+    for (_, (done, found)) in rendered {
+        pages.push(done);
+        diags.extend(found);
+    }
+    let sections = pages.split_off(site.pages.len());
 
     let mut files = Vec::new();
     for (path, source) in &theme.static_files {
@@ -154,32 +232,51 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
         pages: &pages,
         sections: &sections,
     };
-    let shared = renderer.shared(&data, &theme.strings);
-    let page_html: Vec<_> = (0..site.pages.len())
+    let shared = renderer.shared(&data, &theme.strings, &mut cache.section_values);
+    let keys: Vec<u64> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| {
-            renderer
-                .render_page(&data, &shared, i)
-                .map(|html| (file_for_site_path(&site.pages[i].path), html))
+        .map(|i| renderer.page_key(&data, &shared, i))
+        .chain(
+            (0..site.sections.len())
+                .into_par_iter()
+                .map(|i| renderer.section_key(&data, &shared, i)),
+        )
+        .collect();
+    let paths: Vec<&str> = docs.iter().map(|&(_, path)| path).collect();
+    let html: Vec<_> = keys
+        .par_iter()
+        .zip(&paths)
+        .enumerate()
+        .map(|(i, (key, path))| {
+            cache.html.get_or_make(key, || {
+                let html = match i.checked_sub(site.pages.len()) {
+                    None => renderer.render_page(&data, &shared, i)?,
+                    Some(s) => renderer.render_section(&data, &shared, s)?,
+                };
+                let linked = checks::linked_files(&file_for_site_path(path), html.as_bytes());
+                Ok((Arc::from(html.into_bytes()), Arc::from(linked)))
+            })
         })
         .collect();
-    let section_html: Vec<_> = (0..site.sections.len())
-        .into_par_iter()
-        .map(|i| {
-            renderer
-                .render_section(&data, &shared, i)
-                .map(|html| (file_for_site_path(&site.sections[i].path), html))
-        })
-        .collect();
-    for result in page_html.into_iter().chain(section_html) {
+    cache.html.keep(keys.into_iter().zip(html.iter().cloned()));
+    // Output files (by index into `files`) and the files they link to.
+    let mut linked: Vec<(usize, Arc<[String]>)> = Vec::with_capacity(html.len() + 1);
+    for (path, result) in paths.into_iter().zip(html) {
         match result {
-            Ok((path, html)) => files.push(OutputFile::bytes(path, html)),
+            Ok((bytes, links)) => {
+                linked.push((files.len(), links));
+                files.push(OutputFile::shared(file_for_site_path(path), bytes));
+            }
             Err(e) => diags.extend(e.diagnostics),
         }
     }
     if renderer.has_template("404.html") {
         match renderer.render_not_found(&data, &shared) {
-            Ok(html) => files.push(OutputFile::bytes("404.html", html)),
+            Ok(html) => {
+                let links = checks::linked_files("404.html", html.as_bytes());
+                linked.push((files.len(), links.into()));
+                files.push(OutputFile::bytes("404.html", html));
+            }
             Err(e) => diags.extend(e.diagnostics),
         }
     }
@@ -190,7 +287,11 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
         }
     }
     checks::check_unique_files(&files, &mut diags);
-    checks::check_reachable(&site, &files, &mut diags);
+    let links: AHashMap<&str, &[String]> = linked
+        .iter()
+        .map(|(i, links)| (files[*i].path.as_str(), &links[..]))
+        .collect();
+    checks::check_reachable(&site, &links, &mut diags);
     if options.check_external {
         diags.extend(external::check(
             checks::external_links(&site, &pages, &sections),
@@ -205,6 +306,53 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
         files,
         warnings,
     })
+}
+
+/// The content stage: the walk and the documents come from `cache` unless the watcher said
+/// they changed.
+fn load_content(
+    options: &BuildOptions,
+    home_title: String,
+    cache: &mut BuildCache,
+) -> Result<Site> {
+    let (listing, walked) = match &cache.listing {
+        Some(listing) => (listing.clone(), false),
+        None => (Arc::new(content::walk(&options.root)?), true),
+    };
+    cache.listing = Some(listing.clone());
+    let documents = &cache.documents;
+    // A file reached through a symbolic link changes without the watcher seeing it.
+    let read: Vec<_> = listing
+        .markdown
+        .par_iter()
+        .map(|f| match (f.linked, documents.get(&f.file)) {
+            (false, Some(kept)) => (kept, false),
+            _ => (f.read().map(Arc::new), true),
+        })
+        .collect();
+    if walked {
+        // The files may be others than before: keep exactly these.
+        let files = listing.markdown.iter().map(|f| f.file.clone());
+        cache
+            .documents
+            .keep(files.zip(read.iter().map(|(doc, _)| doc.clone())));
+    } else {
+        // The same files: only those read again are new.
+        for (f, (doc, fresh)) in listing.markdown.iter().zip(&read) {
+            if *fresh {
+                cache.documents.insert(f.file.clone(), doc.clone());
+            }
+        }
+    }
+    let docs = read.into_iter().map(|(doc, _)| doc).collect();
+    content::assemble(
+        &listing,
+        docs,
+        &LoadOptions {
+            drafts: options.drafts,
+            home_title,
+        },
+    )
 }
 
 /// Builds the site and swaps it into the output folder; on any error the old site stays.

@@ -10,6 +10,8 @@ mod tokenizer;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -43,7 +45,11 @@ const B_TITLE: f64 = 0.5;
 
 /// The search files for every page and section of a site, from their rendered markdown
 /// (parallel to `Site::pages` and `Site::sections`).
-pub fn site_index(site: &Site, pages: &[Rendered], sections: &[Rendered]) -> Vec<OutputFile> {
+pub fn site_index(
+    site: &Site,
+    pages: &[Arc<Rendered>],
+    sections: &[Arc<Rendered>],
+) -> Vec<OutputFile> {
     let docs = site
         .pages
         .iter()

@@ -3,14 +3,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::config::Config;
 use crate::content::{Document, Site};
+use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Rendered, TocEntry};
+use crate::memo::{Keyed, Memo, hash_of};
 use crate::theme::Theme;
 use crate::url::root_prefix;
 use crate::yaml;
@@ -20,9 +24,11 @@ pub struct Renderer {
     tera: Tera,
     shown_paths: HashMap<String, PathBuf>,
     sources: HashMap<String, String>,
+    /// `templates_key` of the templates it was compiled from.
+    key: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SiteView<'a> {
     title: &'a str,
     description: &'a str,
@@ -32,41 +38,54 @@ struct SiteView<'a> {
 }
 
 /// A page as other pages list it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PageRef<'a> {
     title: &'a str,
     description: &'a str,
     path: &'a str,
-    date: Option<String>,
+    date: Option<Ymd>,
     summary: &'a str,
     reading_time: usize,
     tags: &'a [String],
 }
 
-#[derive(Serialize)]
+/// A date as templates see it, `YYYY-MM-DD`; formatted only when a page is rendered.
+#[derive(Clone, Copy, Hash)]
+struct Ymd(Date);
+
+impl Serialize for Ymd {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.ymd())
+    }
+}
+
+#[derive(Serialize, Hash)]
 struct PageView<'a> {
     #[serde(flatten)]
-    list: PageRef<'a>,
+    list: Keyed<PageRef<'a>>,
     permalink: String,
-    updated: Option<String>,
+    updated: Option<Ymd>,
     extra: &'a BTreeMap<String, yaml::Value>,
-    content: &'a str,
-    toc: &'a [TocEntry],
+    content: Keyed<&'a str>,
+    toc: Keyed<&'a [TocEntry]>,
     word_count: usize,
-    prev: Option<PageRef<'a>>,
-    next: Option<PageRef<'a>>,
+    prev: Option<Keyed<PageRef<'a>>>,
+    next: Option<Keyed<PageRef<'a>>>,
     /// Questions and answers for schema.org FAQPage data; empty unless this is an FAQ page.
     faq: Vec<FaqEntry>,
 }
 
 /// One question of an FAQ page and its answer as plain text.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct FaqEntry {
     question: String,
     answer: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SectionRef<'a> {
     title: &'a str,
     description: &'a str,
@@ -74,28 +93,28 @@ struct SectionRef<'a> {
     page_count: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SectionView<'a> {
     title: &'a str,
     description: &'a str,
     path: &'a str,
     permalink: String,
     extra: &'a BTreeMap<String, yaml::Value>,
-    content: &'a str,
-    toc: &'a [TocEntry],
-    pages: Vec<PageRef<'a>>,
+    content: Keyed<&'a str>,
+    toc: Keyed<&'a [TocEntry]>,
+    pages: Vec<Keyed<PageRef<'a>>>,
     subsections: Vec<SectionRef<'a>>,
 }
 
 /// One entry of the site navigation: a section and the sections below it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct NavItem<'a> {
     title: &'a str,
     path: &'a str,
     children: Vec<NavItem<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Crumb<'a> {
     title: &'a str,
     path: &'a str,
@@ -105,8 +124,8 @@ struct Crumb<'a> {
 pub struct RenderedSite<'a> {
     pub config: &'a Config,
     pub site: &'a Site,
-    pub pages: &'a [Rendered],
-    pub sections: &'a [Rendered],
+    pub pages: &'a [Arc<Rendered>],
+    pub sections: &'a [Arc<Rendered>],
 }
 
 /// Context values shared by every page of one build, converted to Tera values once.
@@ -114,8 +133,35 @@ pub struct Shared {
     site: Value,
     nav: Value,
     strings: Value,
+    /// A hash of `site`, `nav` and `strings`.
+    key: u64,
+    /// Per page: a hash of the page as other pages list it.
+    page_ref_keys: Vec<u64>,
     /// Per section: its view (with its page list), built once and shared by its pages.
     sections: Vec<Value>,
+    /// Per section: a hash of its view.
+    section_keys: Vec<u64>,
+}
+
+/// What a page's template sees besides the shared values. Its hash, with the shared values'
+/// keys, keys the page's HTML in `quire serve`; the context is made from this same value, so
+/// nothing a template can see is left out of the key.
+#[derive(Serialize, Hash)]
+struct PageContext<'a> {
+    page: PageView<'a>,
+    toc: Keyed<&'a [TocEntry]>,
+    breadcrumbs: Vec<Crumb<'a>>,
+    current_path: &'a str,
+    root: String,
+}
+
+/// What a section's template sees besides the shared values (its own view is one of those).
+#[derive(Serialize, Hash)]
+struct SectionContext<'a> {
+    toc: Keyed<&'a [TocEntry]>,
+    breadcrumbs: Vec<Crumb<'a>>,
+    current_path: &'a str,
+    root: String,
 }
 
 impl Renderer {
@@ -156,7 +202,13 @@ impl Renderer {
             tera,
             shown_paths,
             sources,
+            key: templates_key(theme),
         })
+    }
+
+    /// `templates_key` of the templates this was compiled from.
+    pub fn key(&self) -> u64 {
+        self.key
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -169,37 +221,76 @@ impl Renderer {
             .map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources).into())
     }
 
-    /// Values every page of this build shares.
-    pub fn shared(&self, data: &RenderedSite, strings: &BTreeMap<String, String>) -> Shared {
+    /// Values every page of this build shares; section views are taken from `sections` when
+    /// an earlier build made the same one.
+    pub fn shared(
+        &self,
+        data: &RenderedSite,
+        strings: &BTreeMap<String, String>,
+        sections: &mut Memo<u64, Value>,
+    ) -> Shared {
         let config = data.config;
-        let site = Value::from_serializable(&SiteView {
+        let site = SiteView {
             title: &config.title,
             description: &config.description,
             base_url: &config.base_url,
             language: &config.language,
             extra: &config.extra,
-        });
-        let nav = Value::from_serializable(&nav_children(data.site, 0));
-        let sections = (0..data.site.sections.len())
-            .map(|i| Value::from_serializable(&section_view(data, i)))
+        };
+        let nav = nav_children(data.site, 0);
+        let key = hash_of(&(&site, &nav, strings));
+        let page_ref_keys: Vec<u64> = (0..data.site.pages.len())
+            .into_par_iter()
+            .map(|i| hash_of(&page_ref(data, i)))
             .collect();
+        let (section_keys, section_values): (Vec<u64>, Vec<Value>) = (0..data.site.sections.len())
+            .into_par_iter()
+            .map(|i| {
+                let view = section_view(data, &page_ref_keys, i);
+                let key = hash_of(&view);
+                (
+                    key,
+                    sections.get_or_make(&key, || Value::from_serializable(&view)),
+                )
+            })
+            .unzip();
+        sections.keep(
+            section_keys
+                .iter()
+                .copied()
+                .zip(section_values.iter().cloned()),
+        );
         Shared {
-            site,
-            nav,
+            site: Value::from_serializable(&site),
+            nav: Value::from_serializable(&nav),
             strings: Value::from_serializable(strings),
-            sections,
+            key,
+            page_ref_keys,
+            sections: section_values,
+            section_keys,
         }
     }
 
-    fn base_context(&self, shared: &Shared, current_path: &str, root: String) -> Context {
-        let mut ctx = Context::new();
+    fn context(&self, shared: &Shared, own: &impl Serialize) -> Context {
+        let mut ctx = Context::from_serialize(own).expect("a context struct serializes to a map");
         ctx.insert_value("site", shared.site.clone());
         ctx.insert_value("config", shared.site.clone());
         ctx.insert_value("nav", shared.nav.clone());
         ctx.insert_value("i18n", shared.strings.clone());
-        ctx.insert("current_path", current_path);
-        ctx.insert("root", &root);
         ctx
+    }
+
+    /// A hash of everything page `index` is rendered from: equal keys, equal HTML.
+    pub fn page_key(&self, data: &RenderedSite, shared: &Shared, index: usize) -> u64 {
+        let page = &data.site.pages[index];
+        let template = template_name(&page.doc, "page.html");
+        hash_of(&(
+            self.key,
+            shared.key,
+            shared.section_keys[page.section],
+            template,
+            page_context(data, shared, index),
+        ))
     }
 
     /// Renders page `index` with its template.
@@ -210,40 +301,21 @@ impl Renderer {
         index: usize,
     ) -> Result<String> {
         let page = &data.site.pages[index];
-        let rendered = &data.pages[index];
-        let section = &data.site.sections[page.section];
-        let position = section
-            .pages
-            .iter()
-            .position(|&p| p == index)
-            .expect("a page is listed in its section");
-        let neighbour = |i: Option<usize>| {
-            i.and_then(|i| section.pages.get(i))
-                .map(|&p| page_ref(data, p))
-        };
-        let view = PageView {
-            list: page_ref(data, index),
-            permalink: data.config.permalink(&page.path),
-            updated: page.doc.updated.map(|d| d.ymd()),
-            extra: &page.doc.meta.extra,
-            content: &rendered.html,
-            toc: &rendered.toc,
-            word_count: rendered.word_count,
-            prev: neighbour(position.checked_sub(1)),
-            next: neighbour(Some(position + 1)),
-            faq: if is_faq(&page.doc, &section.doc) {
-                faq_entries(&page.doc.title, rendered)
-            } else {
-                Vec::new()
-            },
-        };
-        let mut ctx = self.base_context(shared, &page.path, root_prefix(&page.path));
-        ctx.insert("page", &view);
+        let mut ctx = self.context(shared, &page_context(data, shared, index));
         ctx.insert_value("section", shared.sections[page.section].clone());
-        ctx.insert("toc", &rendered.toc);
-        ctx.insert("breadcrumbs", &breadcrumbs(data.site, page.section));
-        let template = template_name(&page.doc, "page.html");
-        self.render(template, &ctx)
+        self.render(template_name(&page.doc, "page.html"), &ctx)
+    }
+
+    /// A hash of everything section `index` is rendered from.
+    pub fn section_key(&self, data: &RenderedSite, shared: &Shared, index: usize) -> u64 {
+        let template = section_template(data.site, index);
+        hash_of(&(
+            self.key,
+            shared.key,
+            shared.section_keys[index],
+            template,
+            section_context(data, index),
+        ))
     }
 
     /// Renders section `index`; section 0 (the home page) uses `index.html`.
@@ -253,41 +325,46 @@ impl Renderer {
         shared: &Shared,
         index: usize,
     ) -> Result<String> {
-        let section = &data.site.sections[index];
-        let mut ctx = self.base_context(shared, &section.path, root_prefix(&section.path));
+        let mut ctx = self.context(shared, &section_context(data, index));
         ctx.insert_value("section", shared.sections[index].clone());
-        ctx.insert("toc", &data.sections[index].toc);
-        let crumbs = match section.parent {
-            Some(p) => breadcrumbs(data.site, p),
-            None => Vec::new(),
-        };
-        ctx.insert("breadcrumbs", &crumbs);
-        let fallback = if index == 0 {
-            "index.html"
-        } else {
-            "section.html"
-        };
-        self.render(template_name(&section.doc, fallback), &ctx)
+        self.render(section_template(data.site, index), &ctx)
     }
 
     /// The not-found page: served at any depth, so its links start from the base URL's path.
     pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<String> {
-        let ctx = self.base_context(shared, "404.html", data.config.base_path());
-        self.render("404.html", &ctx)
+        let own = PlainContext {
+            current_path: "404.html",
+            root: data.config.base_path(),
+        };
+        self.render("404.html", &self.context(shared, &own))
     }
-}
 
-impl Renderer {
     /// The search results page that `search/?q=` links open; search.js fills it in.
     pub fn render_search(&self, shared: &Shared) -> Result<String> {
-        let ctx = self.base_context(shared, "search/", root_prefix("search/"));
-        self.render("search.html", &ctx)
+        let own = PlainContext {
+            current_path: "search/",
+            root: root_prefix("search/"),
+        };
+        self.render("search.html", &self.context(shared, &own))
     }
 }
 
-/// The template a document asks for in its front matter, or the stage's default.
-pub fn template_name<'a>(doc: &'a Document, fallback: &'a str) -> &'a str {
-    doc.meta.template.as_deref().unwrap_or(fallback)
+/// The context of a page that shows no article: where it is and how to reach the root.
+#[derive(Serialize)]
+struct PlainContext<'a> {
+    current_path: &'a str,
+    root: String,
+}
+
+/// A hash of every template's name and text: what a compiled Renderer depends on.
+pub fn templates_key(theme: &Theme) -> u64 {
+    hash_of(
+        &theme
+            .templates
+            .iter()
+            .map(|t| (&t.name, &t.text))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// A page is an FAQ page when its front matter, or else its section's `_index.md`, sets
@@ -326,6 +403,83 @@ fn faq_entries(title: &str, rendered: &Rendered) -> Vec<FaqEntry> {
     }]
 }
 
+fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> PageContext<'a> {
+    let page = &data.site.pages[index];
+    let rendered = &data.pages[index];
+    let section = &data.site.sections[page.section];
+    let position = section
+        .pages
+        .iter()
+        .position(|&p| p == index)
+        .expect("a page is listed in its section");
+    let listed = |p: usize| Keyed {
+        value: page_ref(data, p),
+        key: shared.page_ref_keys[p],
+    };
+    let neighbour = |i: Option<usize>| i.and_then(|i| section.pages.get(i)).map(|&p| listed(p));
+    let toc = Keyed {
+        value: &rendered.toc[..],
+        key: rendered.key,
+    };
+    PageContext {
+        page: PageView {
+            list: listed(index),
+            permalink: data.config.permalink(&page.path),
+            updated: page.doc.updated.map(Ymd),
+            extra: &page.doc.meta.extra,
+            content: Keyed {
+                value: &rendered.html,
+                key: rendered.key,
+            },
+            toc,
+            word_count: rendered.word_count,
+            prev: neighbour(position.checked_sub(1)),
+            next: neighbour(Some(position + 1)),
+            faq: if is_faq(&page.doc, &section.doc) {
+                faq_entries(&page.doc.title, rendered)
+            } else {
+                Vec::new()
+            },
+        },
+        toc,
+        breadcrumbs: breadcrumbs(data.site, page.section),
+        current_path: &page.path,
+        root: root_prefix(&page.path),
+    }
+}
+
+fn section_context<'a>(data: &RenderedSite<'a>, index: usize) -> SectionContext<'a> {
+    let section = &data.site.sections[index];
+    SectionContext {
+        toc: Keyed {
+            value: &data.sections[index].toc,
+            key: data.sections[index].key,
+        },
+        breadcrumbs: match section.parent {
+            Some(p) => breadcrumbs(data.site, p),
+            None => Vec::new(),
+        },
+        current_path: &section.path,
+        root: root_prefix(&section.path),
+    }
+}
+
+fn section_template(site: &Site, index: usize) -> &str {
+    template_name(
+        &site.sections[index].doc,
+        if index == 0 {
+            "index.html"
+        } else {
+            "section.html"
+        },
+    )
+}
+
+/// The template a document asks for in its front matter, or the stage's default.
+pub fn template_name<'a>(doc: &'a Document, fallback: &'a str) -> &'a str {
+    doc.meta.template.as_deref().unwrap_or(fallback)
+}
+
 fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
     let page = &data.site.pages[index];
     let rendered = &data.pages[index];
@@ -333,14 +487,18 @@ fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
         title: &page.doc.title,
         description: page.doc.meta.description.as_deref().unwrap_or(""),
         path: &page.path,
-        date: page.doc.date.map(|d| d.ymd()),
+        date: page.doc.date.map(Ymd),
         summary: &rendered.summary,
         reading_time: rendered.reading_time,
         tags: &page.doc.meta.tags,
     }
 }
 
-fn section_view<'a>(data: &RenderedSite<'a>, index: usize) -> SectionView<'a> {
+fn section_view<'a>(
+    data: &RenderedSite<'a>,
+    page_ref_keys: &[u64],
+    index: usize,
+) -> SectionView<'a> {
     let section = &data.site.sections[index];
     SectionView {
         title: &section.doc.title,
@@ -348,9 +506,22 @@ fn section_view<'a>(data: &RenderedSite<'a>, index: usize) -> SectionView<'a> {
         path: &section.path,
         permalink: data.config.permalink(&section.path),
         extra: &section.doc.meta.extra,
-        content: &data.sections[index].html,
-        toc: &data.sections[index].toc,
-        pages: section.pages.iter().map(|&p| page_ref(data, p)).collect(),
+        content: Keyed {
+            value: &data.sections[index].html,
+            key: data.sections[index].key,
+        },
+        toc: Keyed {
+            value: &data.sections[index].toc,
+            key: data.sections[index].key,
+        },
+        pages: section
+            .pages
+            .iter()
+            .map(|&p| Keyed {
+                value: page_ref(data, p),
+                key: page_ref_keys[p],
+            })
+            .collect(),
         subsections: section
             .subsections
             .iter()

@@ -1,0 +1,149 @@
+//! The memoized build `quire serve` runs must give, after any edit, exactly the files a fresh
+//! build gives: each step edits the site, tells the cache what the watcher would, and compares.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use common::{TestSite, page};
+use quire::memo::FileChanges;
+use quire::output::Contents;
+use quire::pipeline::{self, BuildCache, BuildOptions};
+
+/// Output path -> bytes (or the copied file's path).
+fn files(
+    options: &BuildOptions,
+    cache: Option<&mut BuildCache>,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let built = match cache {
+        Some(cache) => pipeline::render_site_cached(options, cache),
+        None => pipeline::render_site(options),
+    }
+    .map_err(|e| e.to_string())?;
+    Ok(built
+        .files
+        .into_iter()
+        .map(|f| {
+            let bytes = match &f.contents {
+                Contents::Copy(path) => path.to_string_lossy().into_owned().into_bytes(),
+                _ => f.read().unwrap().into_owned(),
+            };
+            (f.path, bytes)
+        })
+        .collect())
+}
+
+#[test]
+fn a_cached_build_after_each_edit_equals_a_fresh_build() {
+    let site = TestSite::new()
+        .file("content/_index.md", page("Home", "Start at [the FAQ](faq/_index.md)."))
+        .file("content/faq/_index.md", page("FAQ", "Questions and answers."))
+        .file(
+            "content/faq/a.md",
+            "---\ntitle: First\nweight: 1\ndate: 2026-01-02\n---\n\nFirst paragraph.\n\n## Details\n\nMore. See [second](b.md).\n",
+        )
+        .file(
+            "content/faq/b.md",
+            "---\ntitle: Second\nweight: 2\n---\n\nSecond page. Back to [first](a.md#details).\n",
+        )
+        .file("static/site.css", "body { color: black }\n");
+    let root = site.root().canonicalize().unwrap();
+    let options = BuildOptions {
+        root: root.clone(),
+        ..BuildOptions::default()
+    };
+    let mut cache = BuildCache::default();
+    let mut check = |step: &str, changed: &[&str], structure: bool| {
+        let changes = FileChanges {
+            paths: changed
+                .iter()
+                .map(|p| root.join(p))
+                .collect::<std::collections::BTreeSet<PathBuf>>(),
+            structure,
+            everything: false,
+        };
+        cache.forget(&changes);
+        let cached = files(&options, Some(&mut cache));
+        let fresh = files(&options, None);
+        assert_eq!(cached, fresh, "after: {step}");
+        cached.is_ok()
+    };
+    assert!(check("the first build", &[], false));
+
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First\nweight: 1\ndate: 2026-01-02\n---\n\nFirst paragraph.\n\n## Details\n\nMore, edited. See [second](b.md).\n",
+    );
+    assert!(check(
+        "an edit below the summary",
+        &["content/faq/a.md"],
+        false
+    ));
+
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First, renamed\nweight: 3\ndate: 2026-01-02\n---\n\nA new summary.\n\n## Details\n\nMore.\n",
+    );
+    assert!(check(
+        "a new title, weight and summary (order and neighbours change)",
+        &["content/faq/a.md"],
+        false
+    ));
+
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First\n---\n\n## Renamed heading\n\nThe heading b.md links to is gone.\n",
+    );
+    assert!(!check(
+        "a heading another page links to is removed",
+        &["content/faq/a.md"],
+        false
+    ));
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First\n---\n\n## Details\n\nBack.\n",
+    );
+    assert!(check("fixed again", &["content/faq/a.md"], false));
+
+    site.write("content/guide/_index.md", page("Guide", "A new section."));
+    site.write(
+        "content/guide/c.md",
+        page("Third", "Links to [first](../faq/a.md)."),
+    );
+    assert!(check("a new section with a page", &["content/guide"], true));
+
+    std::fs::remove_file(site.path("content/faq/b.md")).unwrap();
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First\n---\n\n## Details\n\nNo more links.\n",
+    );
+    assert!(check(
+        "a page deleted",
+        &["content/faq/b.md", "content/faq/a.md"],
+        true
+    ));
+
+    std::fs::rename(site.path("content/guide"), site.path("content/howto")).unwrap();
+    assert!(check(
+        "a section renamed",
+        &["content/guide", "content/howto"],
+        true
+    ));
+
+    site.write("templates/page.html", "<!DOCTYPE html><title>{{ page.title }}</title><body><nav>{% for item in nav %}<a href=\"{{ root }}{{ item.path }}\">{{ item.title }}</a>{% endfor %}</nav>{{ page.content | safe }}<p>{{ page.word_count }} words</p></body>");
+    assert!(check(
+        "a template override added",
+        &["templates/page.html"],
+        true
+    ));
+
+    site.write(
+        "site.yaml",
+        "title: Renamed site\nbase_url: https://example.org/docs/\nlanguage: zh-CN\n",
+    );
+    assert!(check("site.yaml changed", &["site.yaml"], false));
+
+    site.write("static/site.css", "body { color: red }\n");
+    assert!(check("a static file changed", &["static/site.css"], false));
+}

@@ -1,0 +1,774 @@
+//! `quire serve` end to end: the real binary on an ephemeral port, edited while it runs.
+//! Tests wait on the server's own live-reload endpoint (each answer is a rebuild), with a
+//! generous deadline, never on sleeps.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{TestSite, page};
+use serde_json::Value;
+
+/// Long enough for a slow, busy CI machine; a passing test never waits for it.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// A running `quire serve`, killed when dropped so no test leaks a server.
+struct Serving {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    address: String,
+    /// The site's URL path, `/` or `/docs/`.
+    base: String,
+    stdout: Receiver<String>,
+    stderr: Arc<(Mutex<String>, Condvar)>,
+    instance: String,
+    since: u64,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP response.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl Serving {
+    fn start(site: &TestSite, args: &[&str]) -> Serving {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+            .arg("--root")
+            .arg(site.root())
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start quire serve");
+        let (lines, stdout) = channel();
+        let mut out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                text.push_str(&String::from_utf8_lossy(&buf[..n]));
+                while let Some(end) = text.find('\n') {
+                    let line: String = text.drain(..=end).collect();
+                    if lines.send(line.trim_end().to_owned()).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        let stderr = Arc::new((Mutex::new(String::new()), Condvar::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.0
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.1.notify_all();
+            }
+        });
+        let mut serving = Serving {
+            child,
+            address: String::new(),
+            base: String::new(),
+            stdout,
+            stderr,
+            instance: String::new(),
+            since: 0,
+        };
+        let line = serving.line_containing("Serving ");
+        let url = line
+            .split(" at http://")
+            .nth(1)
+            .expect("a URL on the Serving line");
+        let (address, base) = url.split_at(url.find('/').expect("a path in the URL"));
+        serving.address = address.to_owned();
+        serving.base = base.to_owned();
+        let news = serving.poll(false);
+        serving.instance = news["instance"].as_str().unwrap().to_owned();
+        serving.since = news["generation"].as_u64().unwrap();
+        serving
+    }
+
+    /// The next stdout line containing `text` (earlier lines are skipped).
+    fn line_containing(&self, text: &str) -> String {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.stdout.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => panic!(
+                    "quire serve printed no line with {text:?}; stderr:\n{}",
+                    self.stderr()
+                ),
+            }
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.0.lock().unwrap().clone()
+    }
+
+    /// Waits until the server has printed `text` on stderr.
+    fn wait_for_stderr(&self, text: &str) {
+        let (lock, printed) = &*self.stderr;
+        let (all, timeout) = printed
+            .wait_timeout_while(lock.lock().unwrap(), DEADLINE, |all| !all.contains(text))
+            .unwrap();
+        assert!(
+            !timeout.timed_out(),
+            "{text:?} never printed; stderr:\n{}",
+            *all
+        );
+    }
+
+    fn request(&self, method: &str, target: &str) -> Reply {
+        raw_request(
+            &self.address,
+            &format!(
+                "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                self.address
+            ),
+        )
+    }
+
+    /// GET of a site path (below the base path, no leading slash).
+    fn get(&self, site_path: &str) -> Reply {
+        self.request("GET", &format!("{}{site_path}", self.base))
+    }
+
+    fn poll(&self, wait: bool) -> Value {
+        let target = format!(
+            "{}__quire/live?instance={}&since={}&wait={}",
+            self.base,
+            self.instance,
+            self.since,
+            u8::from(wait)
+        );
+        let reply = self.request("GET", &target);
+        assert_eq!(reply.status, 200, "poll: {}", reply.text());
+        serde_json::from_slice(&reply.body).expect("poll answers JSON")
+    }
+
+    /// Waits for rebuilds until one reports what `done` accepts; returns that report.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let end = Instant::now() + DEADLINE;
+        while Instant::now() < end {
+            let news = self.poll(true);
+            self.since = news["generation"].as_u64().unwrap();
+            if done(&news) {
+                return news;
+            }
+        }
+        panic!("no rebuild brought {what}; stderr:\n{}", self.stderr());
+    }
+
+    /// Waits for a rebuild without error that changed `url` (from the server root).
+    fn wait_for_change(&mut self, url: &str) -> Value {
+        self.wait_for(&format!("a change of {url}"), |news| {
+            news["error"].is_null() && changed(news).iter().any(|c| c == url)
+        })
+    }
+}
+
+fn changed(news: &Value) -> Vec<String> {
+    news["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Sends `request` as written (no client-side clean-up of the path) and reads the response.
+fn raw_request(address: &str, request: &str) -> Reply {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    // A server refusing an oversized request may close before reading it all: the answer
+    // that was sent before the reset still counts.
+    let _ = stream.write_all(request.as_bytes());
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while let Ok(n @ 1..) = stream.read(&mut chunk) {
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    let head_end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&bytes)));
+    let head = String::from_utf8_lossy(&bytes[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: bytes[head_end + 4..].to_vec(),
+    }
+}
+
+fn small_site() -> TestSite {
+    TestSite::new()
+        .file(
+            "content/_index.md",
+            page("Home", "Welcome. See [the FAQ](faq/_index.md)."),
+        )
+        .file("content/faq/_index.md", page("FAQ", "Questions."))
+        .file(
+            "content/faq/withdraw.md",
+            "---\ntitle: Withdrawals\n---\n\nThe first version of this answer.\n",
+        )
+}
+
+#[test]
+fn an_edit_is_served_and_announced_and_a_broken_file_shows_its_error_until_fixed() {
+    let site = small_site();
+    let before = site.top_level_names();
+    let mut serving = Serving::start(&site, &[]);
+    let url = format!("{}faq/withdraw/index.html", serving.base);
+    let first = serving.get("faq/withdraw/");
+    assert_eq!(first.status, 200);
+    assert!(
+        first.text().contains("The first version"),
+        "{}",
+        first.text()
+    );
+    assert!(
+        first.text().contains("__quire/live.js"),
+        "the live-reload script is added"
+    );
+
+    site.write(
+        "content/faq/withdraw.md",
+        "---\ntitle: Withdrawals\n---\n\nThe second version of this answer.\n",
+    );
+    let news = serving.wait_for_change(&url);
+    assert!(!news["reload"].as_bool().unwrap());
+    assert!(
+        serving
+            .get("faq/withdraw/")
+            .text()
+            .contains("The second version")
+    );
+    serving.line_containing("Rebuilt in ");
+
+    // A front matter that does not parse: the error reaches the pages, the last good page stays.
+    site.write(
+        "content/faq/withdraw.md",
+        "---\ntitle: [Withdrawals\n---\n\nThe third version.\n",
+    );
+    let news = serving.wait_for("the front matter error", |n| n["error"].is_string());
+    let error = news["error"].as_str().unwrap();
+    assert!(error.contains("invalid front matter"), "{error}");
+    assert!(error.contains("content/faq/withdraw.md:"), "{error}");
+    serving.wait_for_stderr(error);
+    let still = serving.get("faq/withdraw/");
+    assert_eq!(still.status, 200);
+    assert!(
+        still.text().contains("The second version"),
+        "{}",
+        still.text()
+    );
+
+    site.write(
+        "content/faq/withdraw.md",
+        "---\ntitle: Withdrawals\n---\n\nThe fixed version.\n",
+    );
+    let news = serving.wait_for_change(&url);
+    assert!(news["error"].is_null());
+    assert!(
+        serving
+            .get("faq/withdraw/")
+            .text()
+            .contains("The fixed version")
+    );
+
+    // Serving writes nothing: no output folder, no temp folders.
+    assert_eq!(site.top_level_names(), before);
+}
+
+#[test]
+fn pages_and_sections_created_and_deleted_are_picked_up() {
+    let site = small_site();
+    let mut serving = Serving::start(&site, &[]);
+    site.write("content/guide/_index.md", page("Guide", "How to."));
+    site.write(
+        "content/guide/start.md",
+        page("Start here", "New page text."),
+    );
+    serving.wait_for_change(&format!("{}guide/start/index.html", serving.base));
+    let new_page = serving.get("guide/start/");
+    assert_eq!(new_page.status, 200);
+    assert!(new_page.text().contains("New page text."));
+    assert!(
+        serving.get("").text().contains("Guide"),
+        "the new section is in the navigation"
+    );
+
+    std::fs::remove_file(site.path("content/faq/withdraw.md")).unwrap();
+    serving.wait_for_change(&format!("{}faq/withdraw/index.html", serving.base));
+    let gone = serving.get("faq/withdraw/");
+    assert_eq!(gone.status, 404);
+
+    std::fs::rename(site.path("content/guide"), site.path("content/howto")).unwrap();
+    serving.wait_for_change(&format!("{}howto/start/index.html", serving.base));
+    assert_eq!(serving.get("howto/start/").status, 200);
+    assert_eq!(serving.get("guide/start/").status, 404);
+}
+
+#[test]
+fn a_css_only_change_reports_only_the_stylesheet() {
+    let site = small_site().file("static/extra.css", "p { color: black }\n");
+    let mut serving = Serving::start(&site, &[]);
+    site.write("static/extra.css", "p { color: red }\n");
+    let news = serving.wait_for_change(&format!("{}extra.css", serving.base));
+    assert_eq!(changed(&news), [format!("{}extra.css", serving.base)]);
+    let css = serving.get("extra.css");
+    assert_eq!(css.text(), "p { color: red }\n");
+    assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+}
+
+#[test]
+fn http_is_served_at_the_base_path_with_types_redirects_head_and_404() {
+    let site = TestSite::new()
+        .file(
+            "site.yaml",
+            "title: Docs\nbase_url: https://example.org/docs/\nlanguage: zh-CN\n",
+        )
+        .file(
+            "content/_index.md",
+            page("首页", "[常见问题](常见问题/_index.md)"),
+        )
+        .file("content/常见问题/_index.md", page("常见问题", "问答。"))
+        .file("static/app.js", "console.log(1);\n")
+        .file(
+            "static/icon.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .file("static/data.json", "{}")
+        .file("static/font.woff2", [0u8, 1, 2])
+        .file(
+            "templates/404.html",
+            "<!DOCTYPE html><title>lost</title><body><p>Nothing here</p></body>",
+        );
+    let serving = Serving::start(&site, &[]);
+    assert_eq!(serving.base, "/docs/");
+
+    let home = serving.get("");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(home.header("Cache-Control"), Some("no-store"));
+    for (file, kind) in [
+        ("app.js", "text/javascript; charset=utf-8"),
+        ("icon.svg", "image/svg+xml; charset=utf-8"),
+        ("data.json", "application/json; charset=utf-8"),
+        ("font.woff2", "font/woff2"),
+        ("sitemap.xml", "application/xml; charset=utf-8"),
+    ] {
+        let reply = serving.get(file);
+        assert_eq!(reply.status, 200, "{file}");
+        assert_eq!(reply.header("Content-Type"), Some(kind), "{file}");
+        assert_eq!(reply.header("Cache-Control"), Some("no-store"), "{file}");
+    }
+    assert_eq!(serving.get("font.woff2").body, [0u8, 1, 2]);
+    assert!(
+        serving
+            .get("sitemap.xml")
+            .text()
+            .contains(&format!("http://{}/docs/", serving.address)),
+        "absolute links lead to the local server"
+    );
+
+    let encoded = "%E5%B8%B8%E8%A7%81%E9%97%AE%E9%A2%98";
+    let faq = serving.get(&format!("{encoded}/"));
+    assert_eq!(faq.status, 200);
+    assert!(faq.text().contains("问答。"));
+    let redirect = serving.get(&format!("{encoded}?x=1"));
+    assert_eq!(redirect.status, 308);
+    assert_eq!(
+        redirect.header("Location"),
+        Some(format!("/docs/{encoded}/?x=1").as_str())
+    );
+    let root = serving.request("GET", "/");
+    assert_eq!(
+        (root.status, root.header("Location")),
+        (308, Some("/docs/"))
+    );
+
+    let head = serving.request("HEAD", "/docs/app.js");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("Content-Length"), Some("16"));
+    assert!(head.body.is_empty());
+
+    let missing = serving.get("nowhere/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("Nothing here"));
+    assert!(missing.text().contains("__quire/live.js"));
+    assert_eq!(serving.request("POST", "/docs/").status, 405);
+
+    // What the server answers to requests no browser sends.
+    assert_eq!(serving.get(&"a".repeat(10_000)).status, 414);
+    assert_eq!(serving.get(&"a".repeat(1024 * 1024)).status, 414);
+    let garbage = raw_request(&serving.address, "NONSENSE\r\n\r\n");
+    assert_eq!(garbage.status, 400);
+    assert_eq!(
+        serving.get("").status,
+        200,
+        "still serving after bad requests"
+    );
+}
+
+#[test]
+fn nothing_outside_the_site_is_ever_served() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOP SECRET").unwrap();
+    let site = small_site().file("site-secret.txt", "SITE SECRET");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path("content/leak.txt"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path("static/leak.txt"),
+    )
+    .unwrap();
+    let serving = Serving::start(&site, &[]);
+    let targets = [
+        "/../site-secret.txt",
+        "/..%2fsite-secret.txt",
+        "/%2e%2e/site-secret.txt",
+        "/%2E%2E%2Fsite-secret.txt",
+        "/..\\site-secret.txt",
+        "/..%5csite-secret.txt",
+        "//etc/passwd",
+        "/%2Fetc%2Fpasswd",
+        "/C:/Windows/win.ini",
+        "/faq/%2e%2e/%2e%2e/site-secret.txt",
+        "/leak.txt",
+        "/site-secret.txt",
+        &format!("{}/secret.txt", outside.path().display()),
+    ];
+    for target in targets {
+        let reply = serving.request("GET", target);
+        assert!(
+            reply.status == 403 || reply.status == 404,
+            "{target}: {}",
+            reply.status
+        );
+        let text = reply.text();
+        assert!(
+            !text.contains("SECRET"),
+            "{target} served a file from outside: {text}"
+        );
+    }
+}
+
+#[test]
+fn two_thousand_requests_from_32_clients_during_rebuilds_all_succeed() {
+    let site = small_site().file("static/style.css", "body { margin: 0 }\n");
+    let mut serving = Serving::start(&site, &[]);
+    let address = serving.address.clone();
+    let base = serving.base.clone();
+    let failures = Arc::new(Mutex::new(Vec::new()));
+    let clients: Vec<_> = (0..32)
+        .map(|client| {
+            let (address, base, failures) = (address.clone(), base.clone(), failures.clone());
+            std::thread::spawn(move || {
+                for i in 0..63 {
+                    let path = ["", "faq/", "faq/withdraw/", "style.css"][(client + i) % 4];
+                    let reply = raw_request(
+                        &address,
+                        &format!("GET {base}{path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"),
+                    );
+                    let length: usize = reply.header("Content-Length").map_or(0, |l| l.parse().unwrap());
+                    if reply.status != 200 || length != reply.body.len() || reply.body.is_empty() {
+                        failures.lock().unwrap().push(format!("{path}: {} ({} of {length} bytes)", reply.status, reply.body.len()));
+                    }
+                }
+            })
+        })
+        .collect();
+    // Rebuild while the clients run; each rebuild is awaited before the next edit.
+    for round in 0..5 {
+        site.write(
+            "content/faq/withdraw.md",
+            format!("---\ntitle: Withdrawals\n---\n\nVersion {round}.\n"),
+        );
+        serving.wait_for_change(&format!("{base}faq/withdraw/index.html"));
+    }
+    for client in clients {
+        client.join().unwrap();
+    }
+    let failures = failures.lock().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} failed requests: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(10)]
+    );
+}
+
+#[test]
+fn a_port_in_use_is_named_with_the_flag_to_change_it() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = small_site().quire(&["serve", "--port", &port]).failed();
+    assert!(
+        run.stderr
+            .contains(&format!("port {port} is already in use")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--port"), "{}", run.stderr);
+}
+
+#[test]
+fn build_output_never_contains_the_live_reload_script() {
+    let site = small_site();
+    site.build().ok();
+    for file in [
+        "public/index.html",
+        "public/faq/index.html",
+        "public/faq/withdraw/index.html",
+    ] {
+        assert!(!site.read(file).contains("__quire"), "{file}");
+    }
+}
+
+#[test]
+fn ctrl_c_stops_the_server_and_leaves_nothing_behind() {
+    use std::os::unix::process::ExitStatusExt;
+    let site = small_site();
+    let before = site.top_level_names();
+    let mut serving = Serving::start(&site, &[]);
+    site.write("content/faq/withdraw.md", page("Withdrawals", "Edited."));
+    serving.wait_for_change(&format!("{}faq/withdraw/index.html", serving.base));
+    let pid = serving.child.id();
+    let signal = move |name: &str| {
+        Command::new("kill")
+            .args([name, &pid.to_string()])
+            .status()
+            .unwrap()
+    };
+    assert!(signal("-INT").success());
+    // A server that ignored Ctrl-C is killed after the deadline, and the test fails below.
+    let (stopped, done) = channel();
+    let watchdog = std::thread::spawn(move || {
+        if done.recv_timeout(DEADLINE).is_err() {
+            signal("-KILL");
+        }
+    });
+    let status = serving.child.wait().unwrap();
+    let _ = stopped.send(());
+    watchdog.join().unwrap();
+    assert_eq!(
+        status.signal(),
+        Some(2),
+        "stopped by SIGINT, not killed: {status:?}"
+    );
+    assert_eq!(site.top_level_names(), before);
+}
+
+#[test]
+fn chromium_reloads_on_an_edit_swaps_css_in_place_and_shows_then_clears_the_error() {
+    let Some(live_reload) = common::browser::node_script_or_skip("live-reload.mjs") else {
+        return;
+    };
+    let long_body = "A paragraph to scroll past.\n\n".repeat(80);
+    let site = small_site()
+        .file(
+            "content/faq/live.md",
+            format!("---\ntitle: Live\n---\n\nOriginal text.\n\n{long_body}"),
+        )
+        .file("static/style.css", "body { background-color: white; }\n")
+        .file("static/favicon.ico", "");
+    let serving = Serving::start(&site, &[]);
+    let url = format!("http://{}{}faq/live/", serving.address, serving.base);
+    let article = site.path("content/faq/live.md");
+    let css = site.path("static/style.css");
+    let result = live_reload.run(&[&url, article.to_str().unwrap(), css.to_str().unwrap()]);
+
+    assert_eq!(
+        result["markerAfterEdit"],
+        Value::Null,
+        "the edit reloaded the page"
+    );
+    assert_eq!(
+        result["markerAfterCss"], "before-css",
+        "the CSS change did not reload"
+    );
+    assert_eq!(result["scrollAfterCss"], result["scrollBeforeCss"]);
+    assert!(
+        result["scrollBeforeCss"].as_f64().unwrap() > 0.0,
+        "the page scrolled"
+    );
+    let overlay = result["overlayText"].as_str().unwrap();
+    assert!(overlay.contains("content/faq/live.md:3"), "{overlay}");
+    assert!(overlay.contains("is not a date"), "{overlay}");
+    assert!(
+        overlay.contains("<b>broken</b>"),
+        "the message is shown as text: {overlay}"
+    );
+    assert_eq!(result["overlayElementsInMessage"], 0);
+    assert_eq!(
+        result["markerWithError"], "before-error",
+        "an error does not reload"
+    );
+    assert_eq!(result["overlayGone"], true);
+    assert_eq!(result["pageErrors"], serde_json::json!([]));
+    assert_eq!(result["consoleErrors"], serde_json::json!([]));
+}
+
+#[test]
+fn a_site_that_does_not_build_yet_shows_the_error_until_fixed() {
+    let site = small_site().file("content/faq/withdraw.md", "---\ntitle: [broken\n---\n");
+    let mut serving = Serving::start(&site, &[]);
+    let page = serving.get("");
+    assert_eq!(page.status, 503);
+    assert!(page.text().contains("__quire/live.js"), "{}", page.text());
+    assert!(
+        serving.poll(false)["error"]
+            .as_str()
+            .unwrap()
+            .contains("content/faq/withdraw.md:")
+    );
+    site.write("content/faq/withdraw.md", page_text("Fixed now."));
+    serving.wait_for_change(&format!("{}index.html", serving.base));
+    assert_eq!(serving.get("faq/withdraw/").status, 200);
+}
+
+fn page_text(body: &str) -> String {
+    page("Withdrawals", body)
+}
+
+#[test]
+fn a_vanished_theme_file_or_a_renamed_site_folder_is_an_error_not_a_crash() {
+    let site = small_site()
+        .file("site.yaml", "title: T\ntheme: plain\n")
+        .file("themes/plain/templates/page.html", "<!DOCTYPE html><title>{{ page.title }}</title><body>{{ page.content | safe }}</body>")
+        .file("themes/plain/templates/section.html", "<!DOCTYPE html><title>{{ section.title }}</title><body>{% for p in section.pages %}<a href=\"{{ root }}{{ p.path }}\">{{ p.title }}</a>{% endfor %}</body>")
+        .file("themes/plain/templates/index.html", "<!DOCTYPE html><title>home</title><body><a href=\"faq/\">FAQ</a></body>");
+    let mut serving = Serving::start(&site, &[]);
+    let template = std::fs::read(site.path("themes/plain/templates/page.html")).unwrap();
+    std::fs::remove_file(site.path("themes/plain/templates/page.html")).unwrap();
+    let news = serving.wait_for("the missing template", |n| n["error"].is_string());
+    assert!(
+        news["error"]
+            .as_str()
+            .unwrap()
+            .contains("template `page.html` does not exist"),
+        "{news}"
+    );
+    assert_eq!(
+        serving.get("faq/withdraw/").status,
+        200,
+        "the last good site is still served"
+    );
+    std::fs::write(site.path("themes/plain/templates/page.html"), &template).unwrap();
+    serving.wait_for("the template back", |n| n["error"].is_null());
+
+    // The site folder renamed away and back while serving.
+    let moved = site.root().with_extension("moved");
+    std::fs::rename(site.root(), &moved).unwrap();
+    std::fs::write(
+        moved.join("content/faq/withdraw.md"),
+        page_text("Written while moved."),
+    )
+    .unwrap();
+    serving.wait_for("the error of a moved site", |n| n["error"].is_string());
+    assert_eq!(serving.get("faq/withdraw/").status, 200);
+    std::fs::rename(&moved, site.root()).unwrap();
+    site.write("content/faq/withdraw.md", page_text("Back in place."));
+    serving.wait_for_change(&format!("{}faq/withdraw/index.html", serving.base));
+    assert!(
+        serving
+            .get("faq/withdraw/")
+            .text()
+            .contains("Back in place.")
+    );
+}
+
+#[test]
+fn clients_that_never_finish_their_request_do_not_stall_others() {
+    let site = small_site();
+    let serving = Serving::start(&site, &[]);
+    // Forty connections that send half a request line and then nothing.
+    let stalled: Vec<TcpStream> = (0..40)
+        .map(|_| {
+            let mut s = TcpStream::connect(&serving.address).unwrap();
+            s.write_all(b"GET /faq/withdraw/ HT").unwrap();
+            s
+        })
+        .collect();
+    for _ in 0..20 {
+        assert_eq!(serving.get("faq/withdraw/").status, 200);
+    }
+    let with_header = |bytes: usize| {
+        let request = format!(
+            "GET / HTTP/1.1\r\nHost: {}\r\nX-Long: {}\r\nConnection: close\r\n\r\n",
+            serving.address,
+            "x".repeat(bytes)
+        );
+        raw_request(&serving.address, &request).status
+    };
+    assert_eq!(with_header(32 * 1024), 200);
+    assert_eq!(
+        with_header(1024 * 1024),
+        431,
+        "headers are not read without end"
+    );
+    drop(stalled);
+    assert_eq!(serving.get("").status, 200);
+}
