@@ -63,7 +63,8 @@ fn main() {
             strings: &strings,
         };
         let render = |doc, path| Arc::new(markdown::render(doc, path, &targets).0);
-        let pages: Vec<Arc<Rendered>> = site.pages.iter().map(|p| render(&p.doc, &p.path)).collect();
+        let pages: Vec<Arc<Rendered>> =
+            site.pages.iter().map(|p| render(&p.doc, &p.path)).collect();
         let sections: Vec<Arc<Rendered>> = site
             .sections
             .iter()
