@@ -249,16 +249,10 @@
   if (!script || !input || !box) return;
   var root = script.getAttribute('data-root') || './', text = function (k) { return script.getAttribute('data-' + k) || ''; };
   var onPage = !!document.querySelector('main #search-input'), engine, seq = 0, active = -1;
-  // A request that has not finished in 5 s is asked again, twice at most (a stalled
-  // connection must not leave the box at "searching" for ever).
-  var get = function (p, json, tries) {
-    var stop = new AbortController(), timer = setTimeout(function () { stop.abort(); }, 5000);
-    return fetch(root + 'search/' + p, { signal: stop.signal }).then(function (r) {
+  var get = function (p, json) {
+    return fetch(root + 'search/' + p).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return json ? r.json() : r.arrayBuffer();
-    }).finally(function () { clearTimeout(timer); }).catch(function (e) {
-      if (e.name === 'AbortError' && (tries || 0) < 2) return get(p, json, (tries || 0) + 1);
-      throw e;
     });
   };
   var load = function () { return engine || (engine = Engine(get)); };
