@@ -286,7 +286,7 @@ fn shape_kind(raw: &str, digits: &str) -> Option<PhoneKind> {
     {
         return Some(PhoneKind::ServiceShortNumber);
     }
-    if b[0] == b'0' && (10..=12).contains(&n) {
+    if b.first() == Some(&b'0') && (10..=12).contains(&n) {
         return Some(PhoneKind::Landline);
     }
     // A landline written with its area code in brackets or after a dash: (021) 1234 5678, 0755-1234567.

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod memo;
 pub mod output;
 pub mod pipeline;
+pub mod search;
 pub mod serve;
 pub mod templates;
 pub mod theme;

@@ -98,8 +98,13 @@ pub fn render(
     site_path: &str,
     targets: &LinkTargets,
 ) -> (Rendered, Vec<Diagnostic>) {
-    let lines = LineIndex::new(&doc.body, doc.body_line);
-    let root = root_prefix(site_path);
+    let from = LinkOrigin {
+        doc,
+        root: root_prefix(site_path),
+        targets,
+        lines: LineIndex::new(&doc.body, doc.body_line),
+    };
+    let lines = &from.lines;
     let mut diags = Vec::new();
     let mut links = Vec::new();
     let mut events: Vec<Event> = Vec::new();
@@ -283,16 +288,7 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(
-                    &dest_url,
-                    doc,
-                    &root,
-                    targets,
-                    &lines,
-                    range.start,
-                    &mut links,
-                    &mut diags,
-                );
+                let dest = rewrite_link(&dest_url, &from, range.start, &mut links, &mut diags);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -308,16 +304,7 @@ pub fn render(
             }) => {
                 let (line, column) = lines.locate(range.start);
                 image_alt = Some((String::new(), line, column));
-                let dest = rewrite_link(
-                    &dest_url,
-                    doc,
-                    &root,
-                    targets,
-                    &lines,
-                    range.start,
-                    &mut links,
-                    &mut diags,
-                );
+                let dest = rewrite_link(&dest_url, &from, range.start, &mut links, &mut diags);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -566,19 +553,24 @@ fn is_external(url: &str) -> bool {
         })
 }
 
+/// The page a link is written on, as link rewriting needs it.
+struct LinkOrigin<'a> {
+    doc: &'a Document,
+    /// Relative prefix from the page to the site root.
+    root: String,
+    targets: &'a LinkTargets<'a>,
+    lines: LineIndex<'a>,
+}
+
 /// Resolves an internal link to a URL relative to the page, recording it for the link check.
-#[allow(clippy::too_many_arguments)]
 fn rewrite_link<'e>(
     dest: &CowStr<'e>,
-    doc: &Document,
-    root: &str,
-    targets: &LinkTargets,
-    lines: &LineIndex,
+    from: &LinkOrigin,
     offset: usize,
     links: &mut Vec<Link>,
     diags: &mut Vec<Diagnostic>,
 ) -> CowStr<'e> {
-    let (line, column) = lines.locate(offset);
+    let (line, column) = from.lines.locate(offset);
     if dest.starts_with("http://") || dest.starts_with("https://") {
         links.push(Link {
             target: LinkTarget::External(dest.to_string()),
@@ -621,10 +613,10 @@ fn rewrite_link<'e>(
     let target = if let Some(site_url) = decoded.strip_prefix('/') {
         site_url.to_owned()
     } else {
-        let base = doc.source.parent().unwrap_or(Path::new(CONTENT_DIR));
+        let base = from.doc.source.parent().unwrap_or(Path::new(CONTENT_DIR));
         let Some(joined) = normalize(&base.join(&decoded)) else {
             diags.push(link_error(
-                doc,
+                from.doc,
                 line,
                 column,
                 dest,
@@ -636,11 +628,11 @@ fn rewrite_link<'e>(
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
         if is_markdown {
-            match targets.pages_by_source.get(&joined) {
+            match from.targets.pages_by_source.get(&joined) {
                 Some(path) => path.clone(),
                 None => {
                     diags.push(link_error(
-                        doc,
+                        from.doc,
                         line,
                         column,
                         dest,
@@ -652,7 +644,7 @@ fn rewrite_link<'e>(
         } else {
             let Ok(rel) = joined.strip_prefix(CONTENT_DIR) else {
                 diags.push(link_error(
-                    doc,
+                    from.doc,
                     line,
                     column,
                     dest,
@@ -664,7 +656,7 @@ fn rewrite_link<'e>(
         }
     };
     record(target.clone(), links);
-    CowStr::from(format!("{root}{target}{suffix}"))
+    CowStr::from(format!("{}{target}{suffix}", from.root))
 }
 
 /// The site path of a file or folder under content/, slugged the way content.rs slugs them.

@@ -17,7 +17,7 @@ use crate::memo::{FileChanges, Memo, hash_of};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
 use crate::templates::{RenderedSite, Renderer, templates_key};
 use crate::theme::{self, Source};
-use crate::{checks, external, feeds};
+use crate::{checks, external, feeds, search};
 
 /// What a build is asked to do, beyond what site.yaml says.
 #[derive(Debug, Clone, Default)]
@@ -219,6 +219,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         "atom.xml",
         feeds::atom(&config, &site, &summaries),
     ));
+    files.extend(search::site_index(&site, &pages, &sections));
 
     checks::check_links(&site, &pages, &sections, &files, &mut diags);
     if diags.has_errors() {
@@ -276,6 +277,12 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                 linked.push((files.len(), links.into()));
                 files.push(OutputFile::bytes("404.html", html));
             }
+            Err(e) => diags.extend(e.diagnostics),
+        }
+    }
+    if renderer.has_template("search.html") {
+        match renderer.render_search(&shared) {
+            Ok(html) => files.push(OutputFile::bytes("search/index.html", html)),
             Err(e) => diags.extend(e.diagnostics),
         }
     }

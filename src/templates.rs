@@ -155,6 +155,14 @@ struct PageContext<'a> {
     root: String,
 }
 
+/// What the templates of pages made by quire itself (not found, search) see besides the
+/// shared values.
+#[derive(Serialize)]
+struct PlaceContext<'a> {
+    current_path: &'a str,
+    root: String,
+}
+
 /// What a section's template sees besides the shared values (its own view is one of those).
 #[derive(Serialize, Hash)]
 struct SectionContext<'a> {
@@ -330,16 +338,23 @@ impl Renderer {
         self.render(section_template(data.site, index), &ctx)
     }
 
-    /// The not-found page: served at any depth, so its links start from the base URL's path.
-    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<String> {
-        #[derive(Serialize)]
-        struct NotFoundContext<'a> {
-            current_path: &'a str,
-            root: String,
-        }
+    /// The search results page that `search/?q=` links open; search.js fills it in.
+    pub fn render_search(&self, shared: &Shared) -> Result<String> {
         let ctx = self.context(
             shared,
-            &NotFoundContext {
+            &PlaceContext {
+                current_path: "search/",
+                root: root_prefix("search/"),
+            },
+        );
+        self.render("search.html", &ctx)
+    }
+
+    /// The not-found page: served at any depth, so its links start from the base URL's path.
+    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<String> {
+        let ctx = self.context(
+            shared,
+            &PlaceContext {
                 current_path: "404.html",
                 root: data.config.base_path(),
             },

@@ -4,37 +4,7 @@
 
 mod common;
 
-use common::{TestSite, page};
-
-/// A site that builds, with public/ already there.
-fn good_site() -> TestSite {
-    let site = TestSite::new()
-        .file("content/a.md", page("A", "a"))
-        .file("content/b.md", page("B", "b"));
-    site.build().ok();
-    site
-}
-
-/// Applies `change`, builds, and checks the error text and that public/ did not change.
-fn fails_keeping_site(change: impl FnOnce(&TestSite), expected: &[&str]) {
-    let site = good_site();
-    let before = site.snapshot("public");
-    change(&site);
-    let run = site.build().failed();
-    for text in expected {
-        assert!(
-            run.stderr.contains(text),
-            "expected {text:?} in:\n{}",
-            run.stderr
-        );
-    }
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    assert_eq!(
-        site.snapshot("public"),
-        before,
-        "public/ is left byte for byte"
-    );
-}
+use common::{TestSite, fails_keeping_site, page};
 
 #[test]
 fn bom_and_crlf_build() {

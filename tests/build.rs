@@ -201,31 +201,9 @@ fn init_creates_a_site_that_builds() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists and is not empty"));
 }
 
-/// Builds a good site, breaks it with `file`, and checks the error and that public/ is unchanged.
+/// Builds a good site, writes `path`, and checks the error and that public/ is unchanged.
 fn assert_fails_and_keeps_site(path: &str, contents: &[u8], expected: &[&str]) {
-    let site = TestSite::new()
-        .file("content/ok.md", page("Ok", "fine"))
-        .file("content/b.md", page("B", "b"));
-    built(&site);
-    let before = site.snapshot("public");
-    site.write(path, contents);
-    let run = site.build().failed();
-    for text in expected {
-        assert!(
-            run.stderr.contains(text),
-            "expected {text:?} in:\n{}",
-            run.stderr
-        );
-    }
-    assert_eq!(
-        site.snapshot("public"),
-        before,
-        "the previous site is left byte for byte"
-    );
-    assert!(
-        !site.top_level_names().iter().any(|n| n.starts_with('.')),
-        "no temp folders left"
-    );
+    common::fails_keeping_site(|site| site.write(path, contents), expected);
 }
 
 #[test]

@@ -136,3 +136,32 @@ impl TestSite {
 pub fn page(title: &str, body: &str) -> String {
     format!("---\ntitle: {title}\n---\n\n{body}\n")
 }
+
+/// Builds a good site (`content/ok.md`, `content/b.md`), applies `change`, and checks that the
+/// next build fails with every `expected` text, leaves public/ byte for byte and no temp folder.
+pub fn fails_keeping_site(change: impl FnOnce(&TestSite), expected: &[&str]) {
+    let site = TestSite::new()
+        .file("content/ok.md", page("Ok", "fine"))
+        .file("content/b.md", page("B", "b"));
+    site.build().ok();
+    let before = site.snapshot("public");
+    change(&site);
+    let run = site.build().failed();
+    for text in expected {
+        assert!(
+            run.stderr.contains(text),
+            "expected {text:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(
+        site.snapshot("public"),
+        before,
+        "the previous site is left byte for byte"
+    );
+    assert!(
+        !site.top_level_names().iter().any(|n| n.starts_with('.')),
+        "no temp folders left"
+    );
+}

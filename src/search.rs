@@ -1,0 +1,475 @@
+//! The client-side search index, built from the plain text the markdown stage already
+//! extracted (no second parse). Each heading section is a document, so a hit links to its
+//! heading; page titles and headings are fields of their own. The index is cut into shards by
+//! token, so a query fetches only the few shards its tokens hash to, plus the text of the pages
+//! it shows. Ranking happens in the browser (`themes/default/static/search.js`); README.md,
+//! "Search", describes every file.
+
+mod tokenizer;
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::Site;
+use crate::markdown::{Rendered, TextSection};
+use crate::output::OutputFile;
+use tokenizer::{normalize, tokenize};
+
+/// A page or section as search sees it.
+pub struct SearchPage<'a> {
+    /// Site path, `faq/withdrawal-failed/`.
+    pub path: &'a str,
+    pub title: &'a str,
+    pub sections: &'a [TextSection],
+}
+
+/// Raw bytes a shard aims at; a token whose postings alone pass a quarter of it gets a file
+/// of its own, so a query never downloads another token's long list.
+const SHARD_BYTES: usize = 8 * 1024;
+/// Section hits kept for one token; a query for a token found nearly everywhere needs the
+/// strongest hits, and only a page bitmap of the rest.
+const MAX_SECTION_HITS: usize = 2000;
+const WORDS_FILE_BYTES: usize = 6 * 1024;
+/// BM25 parameters, applied at build time: postings store the term-frequency part, quantized.
+const K1: f64 = 1.2;
+/// Postings are merged in parallel, one group of tokens per task: 64 groups, by the top six
+/// bits of the token's hash.
+const MERGE_SHIFT: u32 = 58;
+const B_BODY: f64 = 0.75;
+const B_TITLE: f64 = 0.5;
+
+/// The search files for every page and section of a site, from their rendered markdown
+/// (parallel to `Site::pages` and `Site::sections`).
+pub fn site_index(
+    site: &Site,
+    pages: &[Arc<Rendered>],
+    sections: &[Arc<Rendered>],
+) -> Vec<OutputFile> {
+    let docs = site
+        .pages
+        .iter()
+        .map(|p| (&p.path, &p.doc))
+        .chain(site.sections.iter().map(|s| (&s.path, &s.doc)));
+    let searchable: Vec<SearchPage> = docs
+        .zip(pages.iter().chain(sections))
+        .map(|((path, doc), rendered)| SearchPage {
+            path,
+            title: &doc.title,
+            sections: &rendered.sections,
+        })
+        .collect();
+    index_files(&searchable)
+}
+
+/// The search files of these pages: `search/meta.json` plus a folder named by the index's hash.
+pub fn index_files(pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
+    let counted: Vec<PageCounts> = pages.par_iter().map(count_page).collect();
+    let sections: usize = counted.iter().map(|p| p.sections.len()).sum();
+    let avg_section = average(
+        counted
+            .iter()
+            .flat_map(|p| p.sections.iter().map(|s| s.length)),
+    );
+    let avg_title = average(counted.iter().map(|p| p.title_length));
+    let lists = merge_postings(&counted, avg_section, avg_title);
+
+    let total: usize = lists.iter().map(|l| l.bytes.len()).sum();
+    let shard_count = total.div_ceil(SHARD_BYTES).max(1);
+    let mut shards: Vec<Vec<&TokenList>> = vec![Vec::new(); shard_count];
+    for list in &lists {
+        shards[bucket(list.token, shard_count)].push(list);
+    }
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .into_par_iter()
+        .enumerate()
+        .flat_map_iter(|(n, shard)| shard_files(n, shard))
+        .collect();
+    let (words, word_files) = word_files(&lists);
+    files.extend(word_files);
+    files.extend(
+        pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("p/{i}.json"), fragment(p))),
+    );
+
+    let version = files.iter().fold(FNV64_OFFSET, |h, (path, bytes)| {
+        fnv64(fnv64(h, path.as_bytes()), bytes)
+    });
+    let version = format!("{:08x}", version as u32);
+    let meta = serde_json::json!({
+        "version": version,
+        "shards": shard_count,
+        "words": words,
+        "sections": sections,
+        "pages": pages.len(),
+    });
+    let mut out: Vec<OutputFile> = files
+        .into_iter()
+        .map(|(path, bytes)| OutputFile::bytes(format!("search/{version}/{path}"), bytes))
+        .collect();
+    out.push(OutputFile::bytes("search/meta.json", meta.to_string()));
+    out
+}
+
+/// A shard's file, `s/N.bin`: each token's header (length and bytes of the token, title
+/// hits, section hits kept, sections found in, bitmap bytes, postings bytes) and postings,
+/// sorted by token; a long list goes to a file of its own (`t/N-K.bin`, postings bytes 0).
+fn shard_files(n: usize, mut shard: Vec<&TokenList>) -> Vec<(String, Vec<u8>)> {
+    shard.sort_by(|a, b| a.token.cmp(b.token));
+    let mut files = Vec::new();
+    let mut bytes = Vec::new();
+    for list in shard {
+        write_varint(&mut bytes, list.token.len() as u64);
+        bytes.extend_from_slice(list.token.as_bytes());
+        write_varint(&mut bytes, list.titles as u64);
+        write_varint(&mut bytes, list.sections as u64);
+        write_varint(&mut bytes, list.found_in as u64);
+        write_varint(&mut bytes, list.bitmap as u64);
+        if list.bytes.len() > SHARD_BYTES / 4 {
+            write_varint(&mut bytes, 0);
+            files.push((format!("t/{n}-{}.bin", files.len()), list.bytes.clone()));
+        } else {
+            write_varint(&mut bytes, list.bytes.len() as u64);
+            bytes.extend_from_slice(&list.bytes);
+        }
+    }
+    files.push((format!("s/{n}.bin"), bytes));
+    files
+}
+
+/// Token counts of one page: its title and each heading section. Tokens are ranges of one
+/// text arena per page, so counting allocates nothing per token.
+struct PageCounts {
+    arena: String,
+    title: Vec<Count>,
+    title_length: usize,
+    sections: Vec<SectionCounts>,
+}
+
+struct SectionCounts {
+    tokens: Vec<Count>,
+    length: usize,
+}
+
+/// A distinct token of a field: where it is in the arena, its hash (for sorting and merge
+/// buckets), how often the text has it and whether the heading does.
+#[derive(Clone, Copy)]
+struct Count {
+    hash: u64,
+    start: u32,
+    len: u32,
+    tf: u32,
+    heading: bool,
+}
+
+impl Count {
+    fn token<'a>(&self, arena: &'a str) -> &'a str {
+        &arena[self.start as usize..(self.start + self.len) as usize]
+    }
+}
+
+fn count_page(page: &SearchPage) -> PageCounts {
+    let mut arena = String::new();
+    let mut raw = Vec::new();
+    let title_length = add_tokens(&mut arena, &mut raw, page.title, false);
+    let title = distinct(&arena, raw);
+    let sections = page
+        .sections
+        .iter()
+        .map(|s| {
+            let mut raw = Vec::new();
+            let length = add_tokens(&mut arena, &mut raw, &s.text, false);
+            add_tokens(&mut arena, &mut raw, &s.heading, true);
+            SectionCounts {
+                tokens: distinct(&arena, raw),
+                length,
+            }
+        })
+        .collect();
+    PageCounts {
+        arena,
+        title,
+        title_length,
+        sections,
+    }
+}
+
+/// Appends each token of `text` to the arena and to `raw`; returns the text's length.
+fn add_tokens(arena: &mut String, raw: &mut Vec<Count>, text: &str, heading: bool) -> usize {
+    tokenize(&normalize(text), |t| {
+        raw.push(Count {
+            hash: fnv64(FNV64_OFFSET, t.as_bytes()),
+            start: arena.len() as u32,
+            len: t.len() as u32,
+            tf: u32::from(!heading),
+            heading,
+        });
+        arena.push_str(t);
+    })
+}
+
+/// One entry per distinct token, sorted by hash then token, occurrences added up.
+fn distinct(arena: &str, mut raw: Vec<Count>) -> Vec<Count> {
+    raw.sort_unstable_by(|a, b| {
+        a.hash
+            .cmp(&b.hash)
+            .then_with(|| a.token(arena).cmp(b.token(arena)))
+    });
+    let mut out: Vec<Count> = Vec::with_capacity(raw.len());
+    for c in raw {
+        match out.last_mut() {
+            Some(last) if last.hash == c.hash && last.token(arena) == c.token(arena) => {
+                last.tf += c.tf;
+                last.heading |= c.heading;
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The part of `counts` (sorted by hash) in merge bucket `b`: the top bits of the hash.
+fn in_bucket(counts: &[Count], b: u64) -> &[Count] {
+    let start = counts.partition_point(|c| c.hash >> MERGE_SHIFT < b);
+    let end = counts.partition_point(|c| c.hash >> MERGE_SHIFT <= b);
+    &counts[start..end]
+}
+
+fn average(values: impl Iterator<Item = usize>) -> f64 {
+    let (sum, n) = values.fold((0, 0), |(s, n), v| (s + v, n + 1));
+    if n == 0 {
+        1.0
+    } else {
+        (sum as f64 / n as f64).max(1.0)
+    }
+}
+
+/// One token's postings, encoded: title hits `(page delta, impact)`, then section hits
+/// `(page delta, section index in page, impact << 1 | in heading)`, every number a varint;
+/// then, for a token in more than `MAX_SECTION_HITS` sections, a bitmap of every page holding
+/// it (the section hits then keep only the strongest ones).
+struct TokenList<'a> {
+    token: &'a str,
+    titles: usize,
+    sections: usize,
+    /// Sections holding the token, including hits left out.
+    found_in: usize,
+    bitmap: usize,
+    bytes: Vec<u8>,
+}
+
+/// The BM25 term-frequency factor, scaled to 0..=max; at least 1 for any occurrence.
+fn impact(tf: u32, length: usize, average: f64, b: f64, max: f64) -> u64 {
+    if tf == 0 {
+        return 0;
+    }
+    let tf = tf as f64;
+    let factor = tf / (tf + K1 * (1.0 - b + b * length as f64 / average));
+    ((factor * max).round() as u64).max(1)
+}
+
+/// A posting before encoding: token, page, 0 for the title or section index + 1, value.
+type Hit<'a> = (&'a str, u32, u32, u64);
+
+/// Token hashes are already well mixed: the map uses them as they are.
+#[derive(Default)]
+struct HashAsIs(u64);
+
+impl std::hash::Hasher for HashAsIs {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv64(self.0, bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+fn merge_postings(pages: &[PageCounts], avg_section: f64, avg_title: f64) -> Vec<TokenList<'_>> {
+    // Parallel by token bucket: each task walks every page in order, collecting its bucket's
+    // hits per token (so each list comes out sorted by page), then encodes each list.
+    type ByHash<'a> = HashMap<u64, Vec<Hit<'a>>, BuildHasherDefault<HashAsIs>>;
+    let buckets: Vec<Vec<TokenList>> = (0..1u64 << (64 - MERGE_SHIFT))
+        .into_par_iter()
+        .map(|b| {
+            let mut lists = ByHash::default();
+            for (p, page) in pages.iter().enumerate() {
+                let p = p as u32;
+                for c in in_bucket(&page.title, b) {
+                    let imp = impact(c.tf, page.title_length, avg_title, B_TITLE, 255.0);
+                    lists
+                        .entry(c.hash)
+                        .or_default()
+                        .push((c.token(&page.arena), p, 0, imp));
+                }
+                for (s, section) in page.sections.iter().enumerate() {
+                    for c in in_bucket(&section.tokens, b) {
+                        let imp = impact(c.tf, section.length, avg_section, B_BODY, 127.0);
+                        let hit = (
+                            c.token(&page.arena),
+                            p,
+                            s as u32 + 1,
+                            imp << 1 | c.heading as u64,
+                        );
+                        // Two tokens sharing a 64-bit hash are not expected in any site.
+                        lists.entry(c.hash).or_default().push(hit);
+                    }
+                }
+            }
+            lists.values().map(|run| encode(run, pages.len())).collect()
+        })
+        .collect();
+    buckets.into_iter().flatten().collect()
+}
+
+/// Encodes one token's hits (sorted by page, then title before sections).
+fn encode<'a>(run: &[Hit<'a>], page_count: usize) -> TokenList<'a> {
+    let titles = run.iter().filter(|h| h.2 == 0);
+    let found_in = run.iter().filter(|h| h.2 != 0).count();
+    let mut strongest = Vec::new();
+    let mut bitmap = Vec::new();
+    if found_in > MAX_SECTION_HITS {
+        bitmap = vec![0u8; page_count.div_ceil(8)];
+        strongest = run.iter().filter(|h| h.2 != 0).collect();
+        for h in &strongest {
+            bitmap[h.1 as usize / 8] |= 1 << (h.1 % 8);
+        }
+        strongest.sort_by_key(|h| std::cmp::Reverse(h.3));
+        strongest.truncate(MAX_SECTION_HITS);
+        strongest.sort_by_key(|h| (h.1, h.2));
+    }
+    let sections: Box<dyn Iterator<Item = &Hit>> = if bitmap.is_empty() {
+        Box::new(run.iter().filter(|h| h.2 != 0))
+    } else {
+        Box::new(strongest.into_iter())
+    };
+    let mut bytes = Vec::new();
+    let mut last = 0;
+    let mut title_count = 0;
+    for h in titles {
+        write_varint(&mut bytes, (h.1 - last) as u64);
+        write_varint(&mut bytes, h.3);
+        last = h.1;
+        title_count += 1;
+    }
+    last = 0;
+    let mut section_count = 0;
+    for h in sections {
+        section_count += 1;
+        write_varint(&mut bytes, (h.1 - last) as u64);
+        write_varint(&mut bytes, (h.2 - 1) as u64);
+        write_varint(&mut bytes, h.3);
+        last = h.1;
+    }
+    bytes.extend_from_slice(&bitmap);
+    TokenList {
+        token: run[0].0,
+        titles: title_count,
+        sections: section_count,
+        found_in,
+        bitmap: bitmap.len(),
+        bytes,
+    }
+}
+
+/// Latin words for completing the word being typed, in files keyed by its first two letters;
+/// each file is a JSON list of `[word, pages]`, most frequent first.
+fn word_files(lists: &[TokenList]) -> (usize, Vec<(String, Vec<u8>)>) {
+    let words: Vec<&TokenList> = lists
+        .iter()
+        .filter(|l| {
+            l.token.chars().count() > 2 && l.token.chars().all(|c| !crate::markdown::is_cjk(c))
+        })
+        .collect();
+    let total: usize = words.iter().map(|w| w.token.len() + 8).sum();
+    let count = total.div_ceil(WORDS_FILE_BYTES).max(1);
+    let mut groups: Vec<Vec<(&str, usize)>> = vec![Vec::new(); count];
+    for w in words {
+        let prefix: String = w.token.chars().take(2).collect();
+        groups[bucket(&prefix, count)].push((w.token, w.titles + w.found_in));
+    }
+    let files = groups
+        .into_iter()
+        .enumerate()
+        .map(|(n, mut g)| {
+            g.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            (
+                format!("w/{n}.json"),
+                serde_json::to_vec(&g).expect("plain data"),
+            )
+        })
+        .collect();
+    (count, files)
+}
+
+/// What the client shows for a page: its title, path and each section's heading, id and text.
+fn fragment(page: &SearchPage) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Fragment<'a> {
+        t: &'a str,
+        u: &'a str,
+        s: Vec<(&'a str, &'a str, &'a str)>,
+    }
+    let title = if page.title.is_empty() {
+        page.path
+    } else {
+        page.title
+    };
+    let s = page
+        .sections
+        .iter()
+        .map(|s| (s.heading.as_str(), s.id.as_str(), s.text.as_str()))
+        .collect();
+    serde_json::to_vec(&Fragment {
+        t: title,
+        u: page.path,
+        s,
+    })
+    .expect("plain data")
+}
+
+fn write_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+const FNV64_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv64(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// FNV-1a (32 bits) of the token's UTF-8 bytes, modulo `count`; search.js computes the same.
+fn bucket(token: &str, count: usize) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for &b in token.as_bytes() {
+        hash = (hash ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    hash as usize % count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_fnv1a() {
+        // The published FNV-1a test vectors; search.js's `hash` must agree (tests/search/*.mjs).
+        assert_eq!(bucket("", usize::MAX), 0x811c_9dc5);
+        assert_eq!(bucket("a", usize::MAX), 0xe40c_292c);
+        assert_eq!(bucket("foobar", usize::MAX), 0xbf9c_f968);
+    }
+}
