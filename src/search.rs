@@ -9,6 +9,7 @@ mod tokenizer;
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use std::sync::Arc;
 

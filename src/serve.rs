@@ -9,6 +9,7 @@ mod live;
 use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -146,7 +147,20 @@ pub fn serve(options: ServeOptions) -> Result<()> {
 impl Builder {
     /// One build, turned into the files to serve.
     fn build(&mut self) -> Result<(SiteFiles, BuiltSite)> {
-        let mut built = pipeline::render_site_cached(&self.options, &mut self.cache)?;
+        let (options, cache) = (&self.options, &mut self.cache);
+        let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            pipeline::render_site_cached(options, cache)
+        }));
+        let mut built = match built {
+            Ok(result) => result?,
+            // A bug in quire must not stop the server: start again from an empty cache.
+            Err(_) => {
+                self.cache = BuildCache::default();
+                return Err(Diagnostic::error("quire", "quire crashed while building the site (the message above says where); this is a bug in quire")
+                    .help("please report it; the server keeps serving the last good site and tries again on the next change")
+                    .into());
+            }
+        };
         let files = std::mem::take(&mut built.files);
         let files = self.serve_files(files, &mut built.warnings)?;
         let base_path = built.config.base_path();
@@ -217,7 +231,7 @@ impl Builder {
                 );
                 served.hub.publish(changed.clone(), None);
                 // Freeing ten thousand pages takes a while; pages waiting for the news should not.
-                std::thread::spawn(move || drop(old));
+                let _ = std::thread::Builder::new().spawn(move || drop(old));
                 for w in built.warnings.iter().filter(|w| !self.warned.contains(w)) {
                     eprintln!("{w}\n");
                 }

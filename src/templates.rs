@@ -155,6 +155,14 @@ struct PageContext<'a> {
     root: String,
 }
 
+/// What the templates of pages made by quire itself (not found, search) see besides the
+/// shared values.
+#[derive(Serialize)]
+struct PlaceContext<'a> {
+    current_path: &'a str,
+    root: String,
+}
+
 /// What a section's template sees besides the shared values (its own view is one of those).
 #[derive(Serialize, Hash)]
 struct SectionContext<'a> {
@@ -332,7 +340,7 @@ impl Renderer {
 
     /// The not-found page: served at any depth, so its links start from the base URL's path.
     pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<String> {
-        let own = PlainContext {
+        let own = PlaceContext {
             current_path: "404.html",
             root: data.config.base_path(),
         };
@@ -341,19 +349,12 @@ impl Renderer {
 
     /// The search results page that `search/?q=` links open; search.js fills it in.
     pub fn render_search(&self, shared: &Shared) -> Result<String> {
-        let own = PlainContext {
+        let own = PlaceContext {
             current_path: "search/",
             root: root_prefix("search/"),
         };
         self.render("search.html", &self.context(shared, &own))
     }
-}
-
-/// The context of a page that shows no article: where it is and how to reach the root.
-#[derive(Serialize)]
-struct PlainContext<'a> {
-    current_path: &'a str,
-    root: String,
 }
 
 /// A hash of every template's name and text: what a compiled Renderer depends on.

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, RwLock};
 
 use tiny_http::{Header, Method, Request, Response, Server};
@@ -212,7 +213,9 @@ pub(crate) fn start(server: Arc<Server>, served: Arc<Served>) {
         let (server, served) = (server.clone(), served.clone());
         std::thread::spawn(move || {
             while let Ok(request) = server.recv() {
-                answer(request, &served);
+                // A bug answering one request must not take a worker down; the dropped
+                // request is answered 500 by tiny_http.
+                let _ = std::panic::catch_unwind(AssertUnwindSafe(|| answer(request, &served)));
             }
         });
     }
@@ -254,7 +257,8 @@ fn answer(request: Request, served: &Arc<Served>) {
         } => {
             // A waiting poll holds its own thread, so the workers stay free for pages.
             let served = served.clone();
-            std::thread::spawn(move || {
+            // Without a thread to spare the request is dropped, which tiny_http answers 500.
+            let _ = std::thread::Builder::new().spawn(move || {
                 let _ = request.respond(poll_response(&served.hub, &instance, since, wait));
             });
             return;
