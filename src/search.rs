@@ -11,8 +11,6 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
