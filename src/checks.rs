@@ -15,16 +15,23 @@ use crate::config::CONFIG_FILE;
 use crate::content::{Document, Site};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hotline;
-use crate::markdown::{LinkTarget, Rendered};
+use crate::markdown::{self, LinkTarget, Rendered};
 use crate::output::{OutputFile, file_for_site_path};
 use crate::templates::{Renderer, template_name};
 use crate::url;
 
-/// The hotline guard over one article: numbers only through declared contacts. A pure
-/// function of the document, so `quire serve` keeps its result until the file changes.
+/// The hotline guard over one article: numbers only through declared contacts. Code blocks
+/// are left out (command output and listings are full of numbers no reader would dial);
+/// inline code in a sentence is still checked. A pure function of the document, so
+/// `quire serve` keeps its result until the file changes.
 pub(crate) fn phone_numbers_in(doc: &Document) -> Vec<Diagnostic> {
-    let mut found = hotline::check(&doc.front_matter, 2, &doc.source);
-    found.extend(hotline::check(&doc.body, doc.body_line, &doc.source));
+    let mut found = hotline::check(&doc.front_matter, 2, &doc.source, &[]);
+    let in_body = hotline::check(&doc.body, doc.body_line, &doc.source, &[]);
+    if in_body.is_empty() {
+        return found; // the common case: no second look at the markdown
+    }
+    let code = markdown::code_block_ranges(&doc.body);
+    found.extend(hotline::check(&doc.body, doc.body_line, &doc.source, &code));
     found
 }
 

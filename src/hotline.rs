@@ -12,6 +12,8 @@ pub struct PhoneHit {
     /// 1-based line and character column inside the scanned text.
     pub line: usize,
     pub column: usize,
+    /// Byte offset inside the scanned text.
+    pub offset: usize,
     /// As written.
     pub text: String,
     pub kind: PhoneKind,
@@ -72,10 +74,18 @@ const UNIT_AFTER: &[&str] = &[
 const CURRENCY_BEFORE: &[char] = &['¥', '￥', '$', '€', '£'];
 
 /// Errors for every phone-number-like text in `text`, a part of `path` that starts on `first_line`.
-pub fn check(text: &str, first_line: usize, path: &Path) -> Vec<Diagnostic> {
+/// Hits inside `ignored` byte ranges (code, where command output and numbers abound) are not
+/// reported.
+pub fn check(
+    text: &str,
+    first_line: usize,
+    path: &Path,
+    ignored: &[std::ops::Range<usize>],
+) -> Vec<Diagnostic> {
     let lines: Vec<&str> = text.lines().collect();
     scan(text)
         .into_iter()
+        .filter(|hit| !ignored.iter().any(|r| r.contains(&hit.offset)))
         .map(|hit| {
             let mut d = Diagnostic::error(path, format!("this looks like {}: `{}`", hit.kind.describe(), hit.text))
                 .at(hit.line + first_line - 1, hit.column)
@@ -98,7 +108,7 @@ pub fn check_config(text: &str, path: &Path) -> Vec<Diagnostic> {
             if in_contacts { "" } else { l }
         })
         .collect();
-    let mut diags = check(&masked.join("\n"), 1, path);
+    let mut diags = check(&masked.join("\n"), 1, path, &[]);
     for d in &mut diags {
         d.source_line = d
             .line
@@ -155,6 +165,7 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
             hits.push(PhoneHit {
                 line,
                 column: i - line_start + 1,
+                offset: text.char_indices().nth(i).map_or(text.len(), |(at, _)| at),
                 text: original,
                 kind,
             });

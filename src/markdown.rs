@@ -349,6 +349,15 @@ pub fn render(
     (rendered, diags)
 }
 
+/// Byte ranges of the code blocks (fenced or indented) in a markdown body.
+pub fn code_block_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, range)| range)
+        .collect()
+}
+
 /// A callout's CSS class suffix and its English title, for `> [!NOTE]` and its kin.
 fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     match kind {

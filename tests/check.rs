@@ -140,6 +140,30 @@ fn build_fails_on_a_phone_number_in_front_matter_or_site_yaml() {
 }
 
 #[test]
+fn code_blocks_are_not_checked_but_inline_code_is() {
+    let site = TestSite::new().file(
+        "content/a.md",
+        page("A", "```text\n-rw-r--r-- 1 root root 13800000000 Nov 24 ls.txt\ncall 4000000000\n```\n\n    indented 13900000000\n"),
+    );
+    site.quire(&["check"]).ok();
+    site.write(
+        "content/a.md",
+        page(
+            "A",
+            "```text\nok 13800000000\n```\n\n客服电话 `400-000-0000`\n",
+        ),
+    );
+    let run = site.quire(&["check"]).failed();
+    assert!(
+        run.stderr
+            .contains("this looks like a 400/800 hotline number: `400-000-0000`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.trim_end().ends_with("1 error"), "{}", run.stderr);
+}
+
+#[test]
 fn declared_contacts_render_as_tel_links() {
     let site = TestSite::bare()
         .file(
