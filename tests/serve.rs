@@ -772,3 +772,36 @@ fn clients_that_never_finish_their_request_do_not_stall_others() {
     drop(stalled);
     assert_eq!(serving.get("").status, 200);
 }
+
+#[test]
+fn the_search_index_is_served_and_follows_edits() {
+    let site = small_site();
+    let mut serving = Serving::start(&site, &[]);
+    // The index is merged after the pages are served: wait for it, rebuild by rebuild.
+    let mut version = |serving: &mut Serving, unlike: &str| loop {
+        let meta = serving.get("search/meta.json");
+        if meta.status == 200 {
+            let meta: Value = serde_json::from_slice(&meta.body).unwrap();
+            let version = meta["version"].as_str().unwrap().to_owned();
+            if version != unlike {
+                assert_eq!(meta["pages"], 3, "a page and two sections: {meta}");
+                return version;
+            }
+        }
+        serving.wait_for("the search index", |_| true);
+    };
+    let first = version(&mut serving, "");
+    assert_eq!(serving.get(&format!("search/{first}/p/0.json")).status, 200);
+    site.write(
+        "content/faq/withdraw.md",
+        page_text("Zanzibar appears in the index."),
+    );
+    serving.wait_for_change(&format!("{}faq/withdraw/index.html", serving.base));
+    let second = version(&mut serving, &first);
+    assert_ne!(first, second);
+    assert_eq!(
+        serving.get(&format!("search/{first}/p/0.json")).status,
+        404,
+        "the old index is gone"
+    );
+}
