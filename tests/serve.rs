@@ -778,7 +778,7 @@ fn the_search_index_is_served_and_follows_edits() {
     let site = small_site();
     let mut serving = Serving::start(&site, &[]);
     // The index is merged after the pages are served: wait for it, rebuild by rebuild.
-    let mut version = |serving: &mut Serving, unlike: &str| loop {
+    let version = |serving: &mut Serving, unlike: &str| loop {
         let meta = serving.get("search/meta.json");
         if meta.status == 200 {
             let meta: Value = serde_json::from_slice(&meta.body).unwrap();
