@@ -31,8 +31,13 @@ impl IndexJobs {
 }
 
 fn merge_loop(served: &Served, jobs: &Receiver<(u64, SearchInput)>) {
-    // One thread, so the index never slows the next rebuild down by more than a core.
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
+    // One thread, at the lowest priority, so the next rebuild hardly notices it.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .start_handler(|_| lower_priority())
+        .build()
+        .ok();
+    lower_priority();
     while let Ok(mut job) = jobs.recv() {
         // Only the newest build's index will be served.
         while let Ok(newer) = jobs.try_recv() {
@@ -89,3 +94,21 @@ fn swap_in(served: &Served, build: u64, files: Vec<OutputFile>) {
     served.hub.note(Vec::new());
     drop(old);
 }
+
+/// Makes the calling thread yield the processor to every other thread of normal priority.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    use std::os::raw::{c_int, c_uint};
+    unsafe extern "C" {
+        fn gettid() -> c_int;
+        fn setpriority(which: c_int, who: c_uint, prio: c_int) -> c_int;
+    }
+    const PRIO_PROCESS: c_int = 0;
+    // SAFETY: both calls take plain integers; on Linux a thread id names just that thread.
+    unsafe {
+        setpriority(PRIO_PROCESS, gettid() as c_uint, 19);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
