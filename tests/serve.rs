@@ -484,6 +484,7 @@ fn nothing_outside_the_site_is_ever_served() {
         site.path("static/leak.txt"),
     )
     .unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("content/linked")).unwrap();
     let serving = Serving::start(&site, &[]);
     let targets = [
         "/../site-secret.txt",
@@ -497,6 +498,7 @@ fn nothing_outside_the_site_is_ever_served() {
         "/C:/Windows/win.ini",
         "/faq/%2e%2e/%2e%2e/site-secret.txt",
         "/leak.txt",
+        "/linked/secret.txt",
         "/site-secret.txt",
         &format!("{}/secret.txt", outside.path().display()),
     ];
@@ -513,6 +515,10 @@ fn nothing_outside_the_site_is_ever_served() {
             "{target} served a file from outside: {text}"
         );
     }
+    // The build does not walk into a linked folder that leads out of the site either.
+    drop(serving);
+    site.build().ok();
+    assert!(!site.exists("public/linked"));
 }
 
 #[test]
