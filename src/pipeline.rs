@@ -249,25 +249,33 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         });
     }
     let summaries: Vec<&str> = pages.iter().map(|r| r.summary.as_str()).collect();
-    files.push(OutputFile::bytes(
-        "sitemap.xml",
-        feeds::sitemap(&config, &site),
-    ));
     files.push(OutputFile::bytes("robots.txt", feeds::robots(&config)));
-    files.push(OutputFile::bytes(
-        "atom.xml",
-        feeds::atom(&config, &site, &summaries),
-    ));
-    let search = search_input(&docs, &pages, &sections, &mut cache.search_tokens);
-    let search = match options.defer_search {
-        true => Some(search),
-        false => {
-            files.extend(search.index_files());
-            None
-        }
-    };
-
-    checks::check_links(&site, &pages, &sections, &files, &mut diags);
+    // The feeds are written while the links are checked, which needs only their paths.
+    let feeds_at = files.len();
+    files.push(OutputFile::bytes("sitemap.xml", Vec::new()));
+    files.push(OutputFile::bytes("atom.xml", Vec::new()));
+    let ((sitemap, atom), search) = rayon::join(
+        || {
+            rayon::join(
+                || feeds::sitemap(&config, &site),
+                || feeds::atom(&config, &site, &summaries),
+            )
+        },
+        || {
+            let search = search_input(&docs, &pages, &sections, &mut cache.search_tokens);
+            let search = match options.defer_search {
+                true => Some(search),
+                false => {
+                    files.extend(search.index_files());
+                    None
+                }
+            };
+            checks::check_links(&site, &pages, &sections, &files, &mut diags);
+            search
+        },
+    );
+    files[feeds_at] = OutputFile::bytes("sitemap.xml", sitemap);
+    files[feeds_at + 1] = OutputFile::bytes("atom.xml", atom);
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
