@@ -234,12 +234,12 @@ pub fn walk(root: &Path) -> Result<Listing> {
         diags: Vec::new(),
     };
     let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(PathBuf::new(), 0)]);
-    let walker = walkdir::WalkDir::new(&content)
+    let mut walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -278,6 +278,10 @@ pub fn walk(root: &Path) -> Result<Listing> {
                         Diagnostic::warning(shown(root, entry.path()), "skipped: this symbolic link points outside the site folder")
                             .help("copy the file into the site instead; quire never publishes files from outside the site"),
                     );
+                    // A linked folder's files are outside too: do not walk into it.
+                    if entry.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
                     continue;
                 }
             }

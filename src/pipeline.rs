@@ -36,6 +36,9 @@ pub struct BuildOptions {
     /// `quire serve`: publish under this origin (`http://127.0.0.1:1111`), keeping the path
     /// of the base URL, so absolute links (permalinks, feeds) lead to the local server.
     pub serve_origin: Option<String>,
+    /// `quire serve`: leave the search index out of `files` and hand back what it is made of
+    /// (`BuiltSite::search`), so pages are served before the index is merged.
+    pub defer_search: bool,
 }
 
 /// A site built in memory, not yet written.
@@ -46,6 +49,40 @@ pub struct BuiltSite {
     pub warnings: Vec<Diagnostic>,
     pub page_count: usize,
     pub section_count: usize,
+    /// With `BuildOptions::defer_search`: the input of the search index, not yet in `files`.
+    pub search: Option<SearchInput>,
+}
+
+/// Every page's title, URL, text and counted tokens: all the search index is made of.
+pub struct SearchInput {
+    /// (site path, title, rendered markdown), pages then sections.
+    pages: Vec<(String, String, Arc<Rendered>)>,
+    tokens: Vec<Arc<search::PageTokens>>,
+}
+
+impl std::fmt::Debug for SearchInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchInput")
+            .field("pages", &self.pages.len())
+            .finish()
+    }
+}
+
+impl SearchInput {
+    /// The search index files (`search/meta.json` and its versioned folder).
+    pub fn index_files(&self) -> Vec<OutputFile> {
+        let pages: Vec<search::SearchPage> = self
+            .pages
+            .iter()
+            .map(|(path, title, rendered)| search::SearchPage {
+                path,
+                title,
+                sections: &rendered.sections,
+            })
+            .collect();
+        let tokens: Vec<&search::PageTokens> = self.tokens.iter().map(|t| &**t).collect();
+        search::index_from_tokens(&pages, &tokens)
+    }
 }
 
 /// What `build` reports once the site is on disk.
@@ -105,6 +142,8 @@ pub struct BuildCache {
     renderer: Option<Arc<Renderer>>,
     /// Section views converted to template values, by the hash of the view.
     section_values: Memo<u64, tera::Value>,
+    /// Each page's search tokens, by its title and rendered markdown.
+    search_tokens: Memo<u64, Arc<search::PageTokens>>,
     /// Finished pages and the files they link to, by the hash of all their templates see.
     html: Memo<u64, Result<PageOutput>>,
 }
@@ -210,18 +249,33 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         });
     }
     let summaries: Vec<&str> = pages.iter().map(|r| r.summary.as_str()).collect();
-    files.push(OutputFile::bytes(
-        "sitemap.xml",
-        feeds::sitemap(&config, &site),
-    ));
     files.push(OutputFile::bytes("robots.txt", feeds::robots(&config)));
-    files.push(OutputFile::bytes(
-        "atom.xml",
-        feeds::atom(&config, &site, &summaries),
-    ));
-    files.extend(search::site_index(&site, &pages, &sections));
-
-    checks::check_links(&site, &pages, &sections, &files, &mut diags);
+    // The feeds are written while the links are checked, which needs only their paths.
+    let feeds_at = files.len();
+    files.push(OutputFile::bytes("sitemap.xml", Vec::new()));
+    files.push(OutputFile::bytes("atom.xml", Vec::new()));
+    let ((sitemap, atom), search) = rayon::join(
+        || {
+            rayon::join(
+                || feeds::sitemap(&config, &site),
+                || feeds::atom(&config, &site, &summaries),
+            )
+        },
+        || {
+            let search = search_input(&docs, &pages, &sections, &mut cache.search_tokens);
+            let search = match options.defer_search {
+                true => Some(search),
+                false => {
+                    files.extend(search.index_files());
+                    None
+                }
+            };
+            checks::check_links(&site, &pages, &sections, &files, &mut diags);
+            search
+        },
+    );
+    files[feeds_at] = OutputFile::bytes("sitemap.xml", sitemap);
+    files[feeds_at + 1] = OutputFile::bytes("atom.xml", atom);
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
@@ -270,21 +324,20 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             Err(e) => diags.extend(e.diagnostics),
         }
     }
-    if renderer.has_template("404.html") {
-        match renderer.render_not_found(&data, &shared) {
-            Ok(html) => {
-                let links = checks::linked_files("404.html", html.as_bytes());
-                linked.push((files.len(), links.into()));
-                files.push(OutputFile::bytes("404.html", html));
-            }
-            Err(e) => diags.extend(e.diagnostics),
+    // The pages quire makes itself, when the theme has their templates.
+    let mut own_page = |file: &str, html: Result<String>| match html {
+        Ok(html) => {
+            let links = checks::linked_files(file, html.as_bytes());
+            linked.push((files.len(), links.into()));
+            files.push(OutputFile::bytes(file, html));
         }
+        Err(e) => diags.extend(e.diagnostics),
+    };
+    if renderer.has_template("404.html") {
+        own_page("404.html", renderer.render_not_found(&data, &shared));
     }
     if renderer.has_template("search.html") {
-        match renderer.render_search(&shared) {
-            Ok(html) => files.push(OutputFile::bytes("search/index.html", html)),
-            Err(e) => diags.extend(e.diagnostics),
-        }
+        own_page("search/index.html", renderer.render_search(&shared));
     }
     checks::check_unique_files(&files, &mut diags);
     let links: AHashMap<&str, &[String]> = linked
@@ -305,7 +358,42 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         config,
         files,
         warnings,
+        search,
     })
+}
+
+/// What the search index is made of; each page's tokens are counted once and kept while its
+/// title and text are unchanged.
+fn search_input(
+    docs: &[(&Document, &str)],
+    pages: &[Arc<Rendered>],
+    sections: &[Arc<Rendered>],
+    memo: &mut Memo<u64, Arc<search::PageTokens>>,
+) -> SearchInput {
+    let pages: Vec<(String, String, Arc<Rendered>)> = docs
+        .iter()
+        .zip(pages.iter().chain(sections))
+        .map(|(&(doc, path), rendered)| (path.to_owned(), doc.title.clone(), rendered.clone()))
+        .collect();
+    let counted: Vec<(u64, Arc<search::PageTokens>)> = pages
+        .par_iter()
+        .map(|(path, title, rendered)| {
+            let key = hash_of(&(title, rendered.key));
+            let tokens = memo.get_or_make(&key, || {
+                Arc::new(search::page_tokens(&search::SearchPage {
+                    path,
+                    title,
+                    sections: &rendered.sections,
+                }))
+            });
+            (key, tokens)
+        })
+        .collect();
+    memo.keep(counted.iter().cloned());
+    SearchInput {
+        pages,
+        tokens: counted.into_iter().map(|(_, tokens)| tokens).collect(),
+    }
 }
 
 /// The content stage: the walk and the documents come from `cache` unless the watcher said

@@ -65,9 +65,24 @@ pub fn site_index(
     index_files(&searchable)
 }
 
+/// The tokens one page contributes to the index, counted once: `quire serve` keeps them while
+/// the page's title and text are unchanged.
+pub struct PageTokens(PageCounts);
+
+/// Counts the tokens of one page.
+pub fn page_tokens(page: &SearchPage) -> PageTokens {
+    PageTokens(count_page(page))
+}
+
 /// The search files of these pages: `search/meta.json` plus a folder named by the index's hash.
 pub fn index_files(pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
-    let counted: Vec<PageCounts> = pages.par_iter().map(count_page).collect();
+    let tokens: Vec<PageTokens> = pages.par_iter().map(page_tokens).collect();
+    index_from_tokens(pages, &tokens.iter().collect::<Vec<_>>())
+}
+
+/// `index_files` from tokens already counted: `tokens[i]` is `page_tokens(&pages[i])`.
+pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Vec<OutputFile> {
+    let counted: Vec<&PageCounts> = tokens.iter().map(|t| &t.0).collect();
     let sections: usize = counted.iter().map(|p| p.sections.len()).sum();
     let avg_section = average(
         counted
@@ -292,7 +307,11 @@ impl std::hash::Hasher for HashAsIs {
     }
 }
 
-fn merge_postings(pages: &[PageCounts], avg_section: f64, avg_title: f64) -> Vec<TokenList<'_>> {
+fn merge_postings<'a>(
+    pages: &[&'a PageCounts],
+    avg_section: f64,
+    avg_title: f64,
+) -> Vec<TokenList<'a>> {
     // Parallel by token bucket: each task walks every page in order, collecting its bucket's
     // hits per token (so each list comes out sorted by page), then encodes each list.
     type ByHash<'a> = HashMap<u64, Vec<Hit<'a>>, BuildHasherDefault<HashAsIs>>;

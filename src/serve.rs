@@ -5,13 +5,14 @@
 
 mod http;
 mod live;
+mod search_index;
 
 use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Diagnostic, Error, Result};
@@ -20,6 +21,7 @@ use crate::output::{Contents, OutputFile};
 use crate::pipeline::{self, BuildCache, BuildOptions, BuiltSite};
 use crate::watch::Watcher;
 use http::{Body, Served, SiteFiles};
+use search_index::IndexJobs;
 
 /// What `quire serve` is asked to do.
 #[derive(Debug, Clone)]
@@ -40,6 +42,8 @@ struct Builder {
     cache: BuildCache,
     /// Bytes of copied files (static files, images), by path, until the watcher reports them.
     copied: Memo<PathBuf, Arc<[u8]>>,
+    /// Merges each good build's search index after its pages are served.
+    index: IndexJobs,
     /// Warnings already printed, so each is printed once.
     warned: Vec<Diagnostic>,
     quiet: bool,
@@ -63,30 +67,34 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             format!("could not start the server: {e}"),
         ))
     })?;
-    let mut builder = Builder {
-        options: BuildOptions {
-            root: root.clone(),
-            serve_origin: Some(origin.clone()),
-            ..options.build.clone()
-        },
-        cache: BuildCache::default(),
-        copied: Memo::default(),
-        warned: Vec::new(),
-        quiet: options.quiet,
+    let build_options = BuildOptions {
+        root: root.clone(),
+        serve_origin: Some(origin.clone()),
+        defer_search: true,
+        ..options.build.clone()
     };
     // Watch before the first build, so an edit made during it is not missed.
     let watcher = Watcher::new(&root);
     // Until a build succeeds, pages are served at the configured path and show the error.
-    let config = pipeline::load_config(&builder.options).ok();
+    let config = pipeline::load_config(&build_options).ok();
     let served = Arc::new(Served {
         site: RwLock::new(Arc::new(SiteFiles {
-            files: HashMap::new(),
             base_path: config
                 .as_ref()
                 .map_or_else(|| "/".into(), |c| c.base_path()),
+            ..SiteFiles::default()
         })),
         hub: live::Hub::new(instance_id()),
+        publishing: Mutex::new(()),
     });
+    let mut builder = Builder {
+        options: build_options,
+        cache: BuildCache::default(),
+        copied: Memo::default(),
+        index: IndexJobs::start(served.clone()),
+        warned: Vec::new(),
+        quiet: options.quiet,
+    };
     let started = Instant::now();
     let first = builder.build();
     let title = match (&first, &config) {
@@ -164,7 +172,12 @@ impl Builder {
         let files = std::mem::take(&mut built.files);
         let files = self.serve_files(files, &mut built.warnings)?;
         let base_path = built.config.base_path();
-        Ok((SiteFiles { files, base_path }, built))
+        let site = SiteFiles {
+            files,
+            base_path,
+            ..SiteFiles::default()
+        };
+        Ok((site, built))
     }
 
     /// The built files with their bytes in memory: copied files are read once and kept until
@@ -223,15 +236,33 @@ impl Builder {
     ) -> Option<String> {
         let elapsed = started.elapsed().as_millis();
         match result {
-            Ok((files, built)) => {
-                let changed = changed_urls(&served.site(), &files);
+            Ok((mut files, mut built)) => {
+                let publishing = served.publishing.lock().unwrap_or_else(|p| p.into_inner());
+                let current = served.site();
+                // The last index stays served until this build's is merged.
+                files.build = current.build + 1;
+                files.index = current.index.clone();
+                for path in &current.index {
+                    if let Some(body) = current.files.get(path) {
+                        files
+                            .files
+                            .entry(path.clone())
+                            .or_insert_with(|| body.clone());
+                    }
+                }
+                let changed = changed_urls(&current, &files);
+                let build = files.build;
                 let old = std::mem::replace(
                     &mut *served.site.write().unwrap_or_else(|p| p.into_inner()),
                     Arc::new(files),
                 );
+                drop(publishing);
                 served.hub.publish(changed.clone(), None);
+                if let Some(search) = built.search.take() {
+                    self.index.submit(build, search);
+                }
                 // Freeing ten thousand pages takes a while; pages waiting for the news should not.
-                let _ = std::thread::Builder::new().spawn(move || drop(old));
+                let _ = std::thread::Builder::new().spawn(move || drop((current, old)));
                 for w in built.warnings.iter().filter(|w| !self.warned.contains(w)) {
                     eprintln!("{w}\n");
                 }
@@ -280,23 +311,44 @@ fn read_inside(root: &Path, file: &Path) -> Result<Option<Arc<[u8]>>> {
     Ok(Some(Arc::from(bytes)))
 }
 
-/// URL paths (from the server root, decoded) of files that differ between two builds.
+/// URL paths (from the server root, decoded) of the files a page can show or use by its
+/// markup (pages, stylesheets, scripts, images, fonts, media) that differ between two builds.
+/// Data that scripts fetch (the search index) and feeds never make a page reload.
 fn changed_urls(old: &SiteFiles, new: &SiteFiles) -> Vec<String> {
     let url = |site: &SiteFiles, path: &str| format!("{}{path}", site.base_path);
+    let shown = |body: &Body| {
+        let kind = body.content_type;
+        [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "image/",
+            "font/",
+            "video/",
+            "audio/",
+        ]
+        .iter()
+        .any(|k| kind.starts_with(k))
+    };
     let mut changed: Vec<String> = new
         .files
         .iter()
-        .filter(|(path, body)| match old.files.get(*path) {
-            Some(before) => !Arc::ptr_eq(&before.bytes, &body.bytes) && before.bytes != body.bytes,
-            None => true,
+        .filter(|(path, body)| {
+            shown(body)
+                && match old.files.get(*path) {
+                    Some(before) => {
+                        !Arc::ptr_eq(&before.bytes, &body.bytes) && before.bytes != body.bytes
+                    }
+                    None => true,
+                }
         })
         .map(|(path, _)| url(new, path))
         .collect();
     changed.extend(
         old.files
-            .keys()
-            .filter(|p| !new.files.contains_key(*p))
-            .map(|p| url(old, p)),
+            .iter()
+            .filter(|(p, body)| shown(body) && !new.files.contains_key(*p))
+            .map(|(p, _)| url(old, p)),
     );
     changed.sort();
     changed

@@ -484,6 +484,7 @@ fn nothing_outside_the_site_is_ever_served() {
         site.path("static/leak.txt"),
     )
     .unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("content/linked")).unwrap();
     let serving = Serving::start(&site, &[]);
     let targets = [
         "/../site-secret.txt",
@@ -497,6 +498,7 @@ fn nothing_outside_the_site_is_ever_served() {
         "/C:/Windows/win.ini",
         "/faq/%2e%2e/%2e%2e/site-secret.txt",
         "/leak.txt",
+        "/linked/secret.txt",
         "/site-secret.txt",
         &format!("{}/secret.txt", outside.path().display()),
     ];
@@ -513,6 +515,10 @@ fn nothing_outside_the_site_is_ever_served() {
             "{target} served a file from outside: {text}"
         );
     }
+    // The build does not walk into a linked folder that leads out of the site either.
+    drop(serving);
+    site.build().ok();
+    assert!(!site.exists("public/linked"));
 }
 
 #[test]
@@ -771,4 +777,37 @@ fn clients_that_never_finish_their_request_do_not_stall_others() {
     );
     drop(stalled);
     assert_eq!(serving.get("").status, 200);
+}
+
+#[test]
+fn the_search_index_is_served_and_follows_edits() {
+    let site = small_site();
+    let mut serving = Serving::start(&site, &[]);
+    // The index is merged after the pages are served: wait for it, rebuild by rebuild.
+    let version = |serving: &mut Serving, unlike: &str| loop {
+        let meta = serving.get("search/meta.json");
+        if meta.status == 200 {
+            let meta: Value = serde_json::from_slice(&meta.body).unwrap();
+            let version = meta["version"].as_str().unwrap().to_owned();
+            if version != unlike {
+                assert_eq!(meta["pages"], 3, "a page and two sections: {meta}");
+                return version;
+            }
+        }
+        serving.wait_for("the search index", |_| true);
+    };
+    let first = version(&mut serving, "");
+    assert_eq!(serving.get(&format!("search/{first}/p/0.json")).status, 200);
+    site.write(
+        "content/faq/withdraw.md",
+        page_text("Zanzibar appears in the index."),
+    );
+    serving.wait_for_change(&format!("{}faq/withdraw/index.html", serving.base));
+    let second = version(&mut serving, &first);
+    assert_ne!(first, second);
+    assert_eq!(
+        serving.get(&format!("search/{first}/p/0.json")).status,
+        404,
+        "the old index is gone"
+    );
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
@@ -27,18 +27,24 @@ pub(crate) struct Body {
 }
 
 /// The last good build, as served.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct SiteFiles {
     /// Output path (`faq/a/index.html`) -> file.
     pub files: HashMap<String, Body>,
     /// The path of base_url, always with slashes on both ends (`/help/`).
     pub base_path: String,
+    /// Counts the good builds published; an index merged for an older one is not swapped in.
+    pub build: u64,
+    /// The files of the search index among `files` (merged after the pages: see search_index.rs).
+    pub index: Vec<String>,
 }
 
 /// What the server holds: the site and the live-reload hub.
 pub(crate) struct Served {
     pub site: RwLock<Arc<SiteFiles>>,
     pub hub: Hub,
+    /// Held while a new site is made from the current one and swapped in.
+    pub publishing: Mutex<()>,
 }
 
 impl Served {
@@ -330,6 +336,7 @@ mod tests {
         SiteFiles {
             files,
             base_path: "/help/".into(),
+            ..SiteFiles::default()
         }
     }
 

@@ -89,6 +89,13 @@ impl Hub {
 
     /// Records a rebuild and wakes every waiting page.
     pub fn publish(&self, changed: Vec<String>, error: Option<String>) {
+        self.lock().error = error;
+        self.note(changed);
+    }
+
+    /// Records a change to the served files that is not a build (the search index merged
+    /// later), keeping the build error as it is.
+    pub fn note(&self, changed: Vec<String>) {
         let mut state = self.lock();
         state.generation += 1;
         let generation = state.generation;
@@ -97,7 +104,6 @@ impl Hub {
         if state.history.len() > HISTORY {
             state.history.pop_front();
         }
-        state.error = error;
         self.rebuilt.notify_all();
     }
 
