@@ -21,15 +21,19 @@ fn site_with_every_problem() -> TestSite {
         .file("content/faq/c.md", "---\ntitle: C\nweight: heavy\n---\n")
 }
 
+/// The first line and the `-->` place of every diagnostic in a report.
+fn headline_and_place(report: &str) -> Vec<&str> {
+    report
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("warning") || l.starts_with("  -->"))
+        .collect()
+}
+
 #[test]
 fn reports_every_problem_with_file_line_and_hint() {
     let site = site_with_every_problem();
     let run = site.quire(&["check"]).failed();
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error") || l.starts_with("warning") || l.starts_with("  -->"))
-        .collect();
+    let lines = headline_and_place(&run.stderr);
     assert_eq!(
         lines,
         [
@@ -54,11 +58,7 @@ fn reports_every_problem_with_file_line_and_hint() {
     site.write("content/faq/b.md", "---\ntitle: B\ndate: 2026-11-01\n---\n");
     site.write("content/faq/c.md", "---\ntitle: C\nweight: 3\n---\n");
     let run = site.quire(&["check"]).failed();
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error") || l.starts_with("warning") || l.starts_with("  -->"))
-        .collect();
+    let lines = headline_and_place(&run.stderr);
     assert_eq!(
         lines,
         [
