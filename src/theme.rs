@@ -152,9 +152,20 @@ fn disk_files(root: &Path, dir: &Path) -> Result<Vec<(String, Source, PathBuf)>>
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // A symbolic link that leads out of the site folder is not followed: quire never publishes
+    // files from elsewhere (a link to a home folder would put it online).
+    let stays_inside = |e: &walkdir::DirEntry| {
+        !e.path_is_symlink()
+            || e.path()
+                .canonicalize()
+                .is_ok_and(|t| t.starts_with(&root_real))
+    };
     for entry in walkdir::WalkDir::new(&full)
         .follow_links(true)
         .sort_by_file_name()
+        .into_iter()
+        .filter_entry(stays_inside)
     {
         let entry = entry.map_err(|e| {
             let path = e

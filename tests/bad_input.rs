@@ -155,3 +155,23 @@ fn self_recursive_component_is_stopped() {
         &["template error", "recursion"],
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn static_links_leading_out_of_the_site_are_not_published() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    let site = TestSite::new()
+        .file("content/a.md", page("A", "a"))
+        .file("static/ok.txt", "ok");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path("static/secret.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("static/dir")).unwrap();
+    site.build().ok();
+    assert!(site.exists("public/ok.txt"));
+    assert!(!site.exists("public/secret.txt"));
+    assert!(!site.exists("public/dir"));
+}
