@@ -30,17 +30,6 @@ fn built_pages_load_in_chromium_with_their_titles_and_no_failed_requests() {
     ] {
         let report = page_report.run(&[&server.url_for(path), "375", "667"]);
         assert_eq!(report["title"], title, "title of /{path}");
-        for problem in [
-            "failedRequests",
-            "badResponses",
-            "consoleErrors",
-            "pageErrors",
-        ] {
-            assert_eq!(
-                report[problem],
-                serde_json::json!([]),
-                "{problem} on /{path}"
-            );
-        }
+        common::browser::assert_no_problems(&report, &format!("/{path}"));
     }
 }

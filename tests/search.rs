@@ -275,16 +275,5 @@ fn typed_queries_show_the_right_articles_in_chromium() {
             .contains("/help/faq/withdrawal-failed/"),
         "search/?q= opens with results: {report}"
     );
-    for problem in [
-        "failedRequests",
-        "badResponses",
-        "consoleErrors",
-        "pageErrors",
-    ] {
-        assert_eq!(
-            report["problems"][problem],
-            serde_json::json!([]),
-            "{problem}: {report}"
-        );
-    }
+    common::browser::assert_no_problems(&report["problems"], &report.to_string());
 }

@@ -293,3 +293,16 @@ pub fn content_type(file: &Path) -> &'static str {
         _ => "application/octet-stream",
     }
 }
+
+/// Asserts that a page loaded without a failed request, a bad response, a console error or an
+/// uncaught exception (the lists `lib.mjs`'s `watchProblems` reports).
+pub fn assert_no_problems(problems: &serde_json::Value, context: &str) {
+    for kind in [
+        "failedRequests",
+        "badResponses",
+        "consoleErrors",
+        "pageErrors",
+    ] {
+        assert_eq!(problems[kind], serde_json::json!([]), "{kind} on {context}");
+    }
+}
