@@ -62,7 +62,13 @@ fn main() {
             contacts: &config.contacts,
             strings: &strings,
         };
-        let render = |doc, path| Arc::new(markdown::render(doc, path, &targets).0);
+        // Code blocks give search the same text whether or not they are highlighted.
+        let kept = Default::default();
+        let code_blocks = quire::highlight::CodeBlocks {
+            syntaxes: None,
+            kept: &kept,
+        };
+        let render = |doc, path| Arc::new(markdown::render(doc, path, &targets, &code_blocks).0);
         let pages: Vec<Arc<Rendered>> =
             site.pages.iter().map(|p| render(&p.doc, &p.path)).collect();
         let sections: Vec<Arc<Rendered>> = site

@@ -43,6 +43,8 @@ pub enum Command {
         /// Folder to create (must not exist, or be empty).
         dir: PathBuf,
     },
+    /// List the languages fenced code blocks may name to be highlighted.
+    Languages,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +176,12 @@ pub fn run(cli: Cli) -> ExitCode {
                 );
             }
         }),
+        Command::Languages => {
+            for (name, words) in crate::highlight::Syntaxes::default().languages() {
+                println!("{name}: {}", words.join(", "));
+            }
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

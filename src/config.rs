@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "output_dir",
     "extra",
     "contacts",
+    "highlight_code",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -45,6 +46,9 @@ pub struct Config {
     /// The only phone numbers the site may show (see hotline.rs).
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Colour fenced code blocks that name their language (see highlight.rs).
+    #[serde(default = "default_true")]
+    pub highlight_code: bool,
 }
 
 /// A phone contact articles may show with `<contact:ID>`; the number lives only here.
@@ -81,6 +85,9 @@ fn default_language() -> String {
 fn default_theme() -> String {
     "default".into()
 }
+fn default_true() -> bool {
+    true
+}
 fn default_output_dir() -> PathBuf {
     PathBuf::from("public")
 }
@@ -96,6 +103,7 @@ impl Default for Config {
             output_dir: default_output_dir(),
             extra: Default::default(),
             contacts: Vec::new(),
+            highlight_code: true,
         }
     }
 }

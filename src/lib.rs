@@ -9,6 +9,7 @@ pub mod date;
 pub mod error;
 pub mod external;
 pub mod feeds;
+pub mod highlight;
 pub mod hotline;
 pub mod init;
 pub mod markdown;

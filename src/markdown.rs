@@ -4,12 +4,16 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 
 use crate::config::Contact;
 use crate::content::{CONTENT_DIR, Document};
 use crate::error::Diagnostic;
+use crate::highlight::CodeBlocks;
 use crate::url::{decode_path, root_prefix, slugify};
 
 /// One entry of a page's table of contents; `children` are the headings nested under it.
@@ -64,6 +68,9 @@ pub struct Rendered {
     pub word_count: usize,
     /// Minutes, at least 1.
     pub reading_time: usize,
+    /// The page's highlighted code blocks by their key, kept so that the next build highlights
+    /// only blocks that changed.
+    pub highlighted: Vec<(u64, Arc<str>)>,
 }
 
 /// What a page's links may point to: every markdown source, by its path under the site root.
@@ -92,11 +99,19 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// A fenced code block being read: its info string, where it starts, and its text so far.
+struct OpenCodeBlock<'a> {
+    info: CowStr<'a>,
+    offset: usize,
+    code: String,
+}
+
 /// Renders a page or section body whose URL is `site_path`.
 pub fn render(
     doc: &Document,
     site_path: &str,
     targets: &LinkTargets,
+    code_blocks: &CodeBlocks,
 ) -> (Rendered, Vec<Diagnostic>) {
     let from = LinkOrigin {
         doc,
@@ -126,6 +141,8 @@ pub fn render(
     let mut cjk_count = 0;
     let mut open_contact: Option<OpenContact> = None;
     let mut image_alt: Option<(String, usize, usize)> = None;
+    let mut code_block: Option<OpenCodeBlock> = None;
+    let mut highlighted = Vec::new();
 
     for (event, range) in Parser::new_ext(&doc.body, options()).into_offset_iter() {
         if skipping {
@@ -204,7 +221,31 @@ pub fn render(
                         .text
                         .push_str(text);
                 }
-                events.push(event);
+                match &mut code_block {
+                    Some(block) => block.code.push_str(text),
+                    None => events.push(event),
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if !info.trim().is_empty() =>
+            {
+                code_block = Some(OpenCodeBlock {
+                    info,
+                    offset: range.start,
+                    code: String::new(),
+                });
+            }
+            Event::End(TagEnd::CodeBlock) if code_block.is_some() => {
+                let open = code_block.take().expect("checked");
+                let block = code_blocks.render(&open.info, &open.code);
+                let (line, column) = lines.locate(open.offset);
+                diags.extend(block.problems.into_iter().map(|p| {
+                    Diagnostic::warning(&doc.source, p.message)
+                        .at(line, column)
+                        .help(p.help)
+                }));
+                highlighted.extend(block.highlighted);
+                events.push(Event::Html(CowStr::from(block.html.to_string())));
             }
             Event::SoftBreak | Event::HardBreak => {
                 if heading.is_none() {
@@ -344,6 +385,7 @@ pub fn render(
         links,
         word_count,
         reading_time: (minutes.ceil() as usize).max(1),
+        highlighted,
     };
     rendered.key = crate::memo::hash_of(&rendered);
     (rendered, diags)
@@ -714,6 +756,12 @@ fn normalize(path: &Path) -> Option<PathBuf> {
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_escaped_html(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out`, escaped as by [`escape_html`].
+pub(crate) fn push_escaped_html(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -724,7 +772,6 @@ pub fn escape_html(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -752,7 +799,12 @@ mod tests {
             contacts: &contacts,
             strings: &strings,
         };
-        render(&doc, path, &targets)
+        let kept = crate::memo::Memo::default();
+        let code_blocks = CodeBlocks {
+            syntaxes: None,
+            kept: &kept,
+        };
+        render(&doc, path, &targets, &code_blocks)
     }
 
     #[test]

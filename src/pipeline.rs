@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Document, Listing, LoadOptions, Site};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::highlight::{CodeBlocks, Syntaxes};
 use crate::markdown::{self, LinkTargets, Rendered};
 use crate::memo::{FileChanges, Memo, hash_of};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
@@ -138,6 +139,11 @@ pub struct BuildCache {
     phone_numbers: Memo<u64, Vec<Diagnostic>>,
     /// Markdown rendered to HTML, by document, URL and everything links resolve against.
     rendered: Memo<u64, (Arc<Rendered>, Vec<Diagnostic>)>,
+    /// The grammars for code blocks, read at most once per process.
+    syntaxes: Syntaxes,
+    /// Highlighted code blocks by language, options and text, so an edit to a page does not
+    /// highlight its unchanged blocks again.
+    highlighted: Memo<u64, Arc<str>>,
     /// Compiled templates, checked against the hash of their names and texts.
     renderer: Option<Arc<Renderer>>,
     /// Section views converted to template values, by the hash of the view.
@@ -212,19 +218,33 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         .iter()
         .map(|entry| hash_of(&entry))
         .fold(0u64, u64::wrapping_add);
-    let targets_key = hash_of(&(paths_key, &config.contacts, &theme.strings));
+    let targets_key = hash_of(&(
+        paths_key,
+        &config.contacts,
+        &theme.strings,
+        config.highlight_code,
+    ));
+    let code_blocks = CodeBlocks {
+        syntaxes: config.highlight_code.then_some(&cache.syntaxes),
+        kept: &cache.highlighted,
+    };
     let rendered: Vec<_> = docs
         .par_iter()
         .map(|&(doc, path)| {
             let key = hash_of(&(doc.fingerprint, path, targets_key));
             let value = cache.rendered.get_or_make(&key, || {
-                let (rendered, found) = markdown::render(doc, path, &targets);
+                let (rendered, found) = markdown::render(doc, path, &targets, &code_blocks);
                 (Arc::new(rendered), found)
             });
             (key, value)
         })
         .collect();
     cache.rendered.keep(rendered.iter().cloned());
+    cache.highlighted.keep(
+        rendered
+            .iter()
+            .flat_map(|(_, (done, _))| done.highlighted.iter().cloned()),
+    );
     let mut pages = Vec::with_capacity(rendered.len());
     for (_, (done, found)) in rendered {
         pages.push(done);

@@ -215,11 +215,17 @@ fn no_text_panics_the_guard_or_the_renderer() {
         contacts: &[],
         strings: &strings,
     };
+    let syntaxes = quire::highlight::Syntaxes::default();
+    let kept = Default::default();
+    let code_blocks = quire::highlight::CodeBlocks {
+        syntaxes: Some(&syntaxes),
+        kept: &kept,
+    };
     for _ in 0..CASES {
         let text = g.text(80);
         let _ = quire::hotline::scan(&text);
         if let Ok(doc) = parse_document(&text, Path::new("content/a.md")) {
-            let (rendered, _) = render(&doc, "a/", &targets);
+            let (rendered, _) = render(&doc, "a/", &targets, &code_blocks);
             assert!(rendered.reading_time >= 1);
         }
     }

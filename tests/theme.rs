@@ -415,6 +415,18 @@ fn both_colour_schemes_meet_wcag_aa() {
         }
     }
     pairs.push(("bg".into(), "accent".into(), 4.5)); // button text
+    // Highlighted code: every token colour, plain code and line numbers, on code and on marked lines.
+    let tokens: Vec<&str> = light
+        .keys()
+        .filter(|name| name.starts_with("tok-"))
+        .map(String::as_str)
+        .collect();
+    assert!(tokens.len() >= 10, "{tokens:?}");
+    for text in tokens.into_iter().chain(["fg", "fg-muted"]) {
+        for background in ["bg-code", "code-mark"] {
+            pairs.push((text.into(), background.into(), 4.5));
+        }
+    }
     for background in ["bg", "bg-soft"] {
         for line in ["focus", "border-strong"] {
             pairs.push((line.into(), background.into(), 3.0));

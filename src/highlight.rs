@@ -1,0 +1,459 @@
+//! Fenced code blocks coloured at build time, so readers get highlighted code without any
+//! script: syntect's grammars find the tokens, and each token becomes a `<span>` whose class
+//! names what it is (`tok-keyword`), coloured by the theme's stylesheet in light and dark.
+
+use std::sync::{Arc, OnceLock};
+
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+
+use crate::markdown::push_escaped_html;
+use crate::memo::{Memo, hash_of};
+
+/// What the reader writes after the language, as shown in warnings and README.md.
+const OPTIONS_HELP: &str = "after the language, write options separated by commas: `linenos`, `linenostart=N`, `hl_lines=2-3 5`";
+
+/// Language names that mean "no colours": no grammar is looked up and nothing is reported.
+const PLAIN: &[&str] = &["text", "plain", "plaintext", "txt"];
+
+/// Common names the grammars do not answer to themselves.
+const ALIASES: &[(&str, &str)] = &[
+    ("shell", "bash"),
+    ("console", "bash"),
+    ("zsh", "bash"),
+    ("jsx", "js"),
+    ("golang", "go"),
+    ("py3", "py"),
+];
+
+/// Token classes by the grammar scope they stand for, most specific first. A token takes the
+/// class of its innermost scope that one of these prefixes; `None` leaves it uncoloured (an
+/// operator is a keyword to the grammars, but colouring every `=` only adds noise).
+const TOKEN_CLASSES: &[(&str, Option<&str>)] = &[
+    ("comment", Some("tok-comment")),
+    ("string", Some("tok-string")),
+    ("constant.character.escape", Some("tok-string")),
+    ("constant", Some("tok-constant")),
+    ("keyword.operator", None),
+    ("keyword", Some("tok-keyword")),
+    ("storage.type", Some("tok-keyword")),
+    ("storage.modifier", Some("tok-keyword")),
+    ("variable.language", Some("tok-keyword")),
+    ("entity.name.function", Some("tok-function")),
+    ("support.function", Some("tok-function")),
+    ("variable.function", Some("tok-function")),
+    ("entity.name.tag", Some("tok-tag")),
+    ("entity.name", Some("tok-type")),
+    ("support.type", Some("tok-type")),
+    ("support.class", Some("tok-type")),
+    ("entity.other.inherited-class", Some("tok-type")),
+    ("entity.other.attribute-name", Some("tok-attribute")),
+    ("meta.mapping.key", Some("tok-attribute")),
+    ("variable.parameter", Some("tok-variable")),
+    ("variable.other.readwrite.shell", Some("tok-variable")),
+    ("variable.other.normal.shell", Some("tok-variable")),
+    ("markup.heading", Some("tok-keyword")),
+    ("markup.inserted", Some("tok-inserted")),
+    ("markup.deleted", Some("tok-deleted")),
+];
+
+/// The grammars and the token classes, read once per process on the first code block that
+/// names a language (a site without one never pays for them), then kept for every rebuild.
+#[derive(Default)]
+pub struct Syntaxes {
+    loaded: OnceLock<Grammars>,
+}
+
+struct Grammars {
+    set: SyntaxSet,
+    classes: Vec<(Scope, Option<&'static str>)>,
+}
+
+impl Syntaxes {
+    fn get(&self) -> &Grammars {
+        self.loaded.get_or_init(|| Grammars {
+            set: SyntaxSet::load_defaults_newlines(),
+            classes: TOKEN_CLASSES
+                .iter()
+                .map(|(scope, class)| (Scope::new(scope).expect("valid scope"), *class))
+                .collect(),
+        })
+    }
+
+    /// Every language a code block may name: each grammar's name, then the words that select
+    /// it, for `quire languages`.
+    pub fn languages(&self) -> Vec<(String, Vec<String>)> {
+        let set = &self.get().set;
+        let mut languages: Vec<(String, Vec<String>)> = set
+            .syntaxes()
+            .iter()
+            .filter(|s| !s.hidden && !s.file_extensions.is_empty() && s.name != "Plain Text")
+            .map(|s| {
+                let name = s.name.to_lowercase();
+                let mut words: Vec<String> = Vec::new();
+                if !name.contains(' ') {
+                    words.push(name);
+                }
+                words.extend(s.file_extensions.iter().cloned());
+                words.extend(
+                    ALIASES
+                        .iter()
+                        .filter(|(_, to)| {
+                            set.find_syntax_by_token(to).map(|t| &t.name) == Some(&s.name)
+                        })
+                        .map(|(alias, _)| alias.to_string()),
+                );
+                let mut seen = std::collections::HashSet::new();
+                words.retain(|w| seen.insert(w.clone()));
+                (s.name.clone(), words)
+            })
+            .collect();
+        languages.push((
+            "Plain text (no colours)".into(),
+            PLAIN.iter().map(|w| w.to_string()).collect(),
+        ));
+        languages.sort_by_key(|(name, _)| name.to_lowercase());
+        languages
+    }
+}
+
+/// How fenced code is rendered in one build: with the process's grammars (or none, when
+/// site.yaml turns highlighting off) and the blocks highlighted by the previous build.
+pub struct CodeBlocks<'a> {
+    pub syntaxes: Option<&'a Syntaxes>,
+    pub kept: &'a Memo<u64, Arc<str>>,
+}
+
+/// One code block turned into HTML.
+pub struct Block {
+    pub html: Arc<str>,
+    /// The key and HTML to keep for the next build, when the block was highlighted.
+    pub highlighted: Option<(u64, Arc<str>)>,
+    /// Problems with the info string, for warnings at the fence (the block is still shown).
+    pub problems: Vec<Problem>,
+}
+
+/// A warning about a code block's info string.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub help: String,
+}
+
+/// What the info string of a fence asks for: ```` ```rust,linenos,hl_lines=2-3 5 ````.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Fence<'a> {
+    language: &'a str,
+    /// The number of the first line, when line numbers are shown.
+    first_line_number: Option<usize>,
+    /// Lines to mark, 1-based and inclusive, counted from the block's first line.
+    marked: Vec<(usize, usize)>,
+}
+
+fn parse_fence(info: &str) -> (Fence<'_>, Vec<Problem>) {
+    let mut parts = info.split(',').map(str::trim);
+    let mut fence = Fence {
+        language: parts.next().unwrap_or_default(),
+        ..Fence::default()
+    };
+    let mut problems = Vec::new();
+    let mut problem = |message: String| {
+        problems.push(Problem {
+            message,
+            help: OPTIONS_HELP.into(),
+        })
+    };
+    for part in parts.filter(|p| !p.is_empty()) {
+        let (name, value) = match part.split_once('=') {
+            Some((name, value)) => (name.trim(), Some(value.trim())),
+            None => (part, None),
+        };
+        match (name, value) {
+            ("linenos", None) => {
+                fence.first_line_number.get_or_insert(1);
+            }
+            ("linenostart", Some(n)) => match n.parse() {
+                Ok(n) => fence.first_line_number = Some(n),
+                Err(_) => problem(format!("`linenostart={n}` is not a line number")),
+            },
+            ("hl_lines", Some(ranges)) => {
+                for range in ranges.split_whitespace() {
+                    match parse_range(range) {
+                        Some(r) => fence.marked.push(r),
+                        None => problem(format!(
+                            "`{range}` in `hl_lines` is not a line or a range of lines such as `2-3`"
+                        )),
+                    }
+                }
+            }
+            _ => problem(format!("unknown code block option `{part}`")),
+        }
+    }
+    (fence, problems)
+}
+
+fn parse_range(range: &str) -> Option<(usize, usize)> {
+    let (from, to) = range.split_once('-').unwrap_or((range, range));
+    let (from, to): (usize, usize) = (from.parse().ok()?, to.parse().ok()?);
+    (from >= 1 && from <= to).then_some((from, to))
+}
+
+impl CodeBlocks<'_> {
+    /// The HTML of one fenced block with a non-empty info string; `code` is its text.
+    pub fn render(&self, info: &str, code: &str) -> Block {
+        let (fence, mut problems) = parse_fence(info);
+        let language = fence.language.to_ascii_lowercase();
+        let plain = PLAIN.contains(&language.as_str());
+        let grammars = match self.syntaxes {
+            Some(syntaxes) if !plain => Some(syntaxes.get()),
+            _ => None,
+        };
+        let syntax = grammars.and_then(|g| find_syntax(&g.set, &language).map(|s| (g, s)));
+        if grammars.is_some() && syntax.is_none() {
+            problems.push(Problem {
+                message: format!("unknown language `{}` in this code block; it is shown without colours", fence.language),
+                help: "run `quire languages` for the names quire knows, or write ```text for code that needs no colours".into(),
+            });
+        }
+        let Some((grammars, syntax)) = syntax else {
+            return Block {
+                html: block_html(&fence, code, plain_line).into(),
+                highlighted: None,
+                problems,
+            };
+        };
+        let key = hash_of(&(info.trim(), code));
+        if let Some(html) = self.kept.get(&key) {
+            return Block {
+                html: html.clone(),
+                highlighted: Some((key, html)),
+                problems,
+            };
+        }
+        let html: Arc<str> = highlight(grammars, syntax, &fence, code)
+            .unwrap_or_else(|| block_html(&fence, code, plain_line))
+            .into();
+        Block {
+            html: html.clone(),
+            highlighted: Some((key, html)),
+            problems,
+        }
+    }
+}
+
+fn find_syntax<'s>(set: &'s SyntaxSet, language: &str) -> Option<&'s SyntaxReference> {
+    let language = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == language)
+        .map_or(language, |(_, to)| to);
+    set.find_syntax_by_token(language)
+}
+
+/// Highlighted HTML, or `None` if the grammar fails on this text (it is then shown plain).
+fn highlight(
+    grammars: &Grammars,
+    syntax: &SyntaxReference,
+    fence: &Fence,
+    code: &str,
+) -> Option<String> {
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut failed = false;
+    let html = block_html(fence, code, |line, out| {
+        if failed {
+            return plain_line(line, out);
+        }
+        let Ok(ops) = state.parse_line(line, &grammars.set) else {
+            failed = true;
+            return;
+        };
+        let mut open: Option<&str> = None;
+        let mut class = token_class(&grammars.classes, &stack);
+        let mut at = 0;
+        let end = line.len() - 1; // the newline is written by block_html, outside any token
+        for (offset, op) in ops
+            .iter()
+            .map(|(o, op)| (*o, Some(op)))
+            .chain([(end, None)])
+        {
+            let offset = offset.min(end);
+            if offset > at {
+                if open != class {
+                    if open.is_some() {
+                        out.push_str("</span>");
+                    }
+                    if let Some(c) = class {
+                        out.push_str("<span class=\"");
+                        out.push_str(c);
+                        out.push_str("\">");
+                    }
+                    open = class;
+                }
+                push_escaped_html(out, &line[at..offset]);
+                at = offset;
+            }
+            if let Some(op) = op {
+                if stack.apply(op).is_err() {
+                    failed = true;
+                }
+                class = token_class(&grammars.classes, &stack);
+            }
+        }
+        if open.is_some() {
+            out.push_str("</span>");
+        }
+    });
+    (!failed).then_some(html)
+}
+
+/// Writes a line (given with its newline) as escaped text.
+fn plain_line(line: &str, out: &mut String) {
+    push_escaped_html(out, line.strip_suffix('\n').unwrap_or(line));
+}
+
+/// The class of the innermost scope on `stack` that names a kind of token.
+fn token_class(
+    classes: &[(Scope, Option<&'static str>)],
+    stack: &ScopeStack,
+) -> Option<&'static str> {
+    stack.as_slice().iter().rev().find_map(|scope| {
+        classes
+            .iter()
+            .find(|(prefix, _)| prefix.is_prefix_of(*scope))
+            .map(|(_, class)| *class)
+    })?
+}
+
+/// The `<pre>` around a block whose lines `push_line` writes as HTML (each line is given with
+/// its newline, which `push_line` leaves out: it is written here). Lines get their own element only when they
+/// are numbered or marked, to keep ordinary blocks small.
+fn block_html(fence: &Fence, code: &str, mut push_line: impl FnMut(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(code.len() * 3 + 96);
+    let language = fence.language;
+    out.push_str("<pre class=\"code\"");
+    if !language.is_empty() {
+        out.push_str(" data-lang=\"");
+        push_escaped_html(&mut out, language);
+        out.push('"');
+    }
+    out.push_str("><code class=\"language-");
+    push_escaped_html(&mut out, language);
+    if fence.first_line_number.is_some() {
+        out.push_str(" linenos");
+    }
+    out.push_str("\">");
+    let by_line = fence.first_line_number.is_some() || !fence.marked.is_empty();
+    let mut owned_last;
+    let mut lines = code.split_inclusive('\n').peekable();
+    let mut index = 0;
+    while let Some(mut line) = lines.next() {
+        if lines.peek().is_none() && !line.ends_with('\n') {
+            // The grammars read whole lines; the last one may lack its newline.
+            owned_last = format!("{line}\n");
+            line = &owned_last;
+        }
+        index += 1;
+        if by_line {
+            let marked = fence
+                .marked
+                .iter()
+                .any(|&(from, to)| (from..=to).contains(&index));
+            out.push_str(if marked {
+                "<span class=\"line mark\""
+            } else {
+                "<span class=\"line\""
+            });
+            if let Some(first) = fence.first_line_number {
+                out.push_str(&format!(" data-n=\"{}\"", first + index - 1));
+            }
+            out.push('>');
+        }
+        push_line(line, &mut out);
+        out.push('\n');
+        if by_line {
+            out.push_str("</span>");
+        }
+    }
+    out.push_str("</code></pre>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(info: &str, code: &str) -> Block {
+        let syntaxes = Syntaxes::default();
+        let kept = Memo::default();
+        CodeBlocks {
+            syntaxes: Some(&syntaxes),
+            kept: &kept,
+        }
+        .render(info, code)
+    }
+
+    #[test]
+    fn info_strings_name_language_numbers_and_marked_lines() {
+        let (fence, problems) = parse_fence("rust, linenostart=10,hl_lines=2-3 5");
+        assert_eq!(
+            fence,
+            Fence {
+                language: "rust",
+                first_line_number: Some(10),
+                marked: vec![(2, 3), (5, 5)],
+            }
+        );
+        assert!(problems.is_empty());
+        let (_, problems) = parse_fence("rust,linenos,hl_lines=3-2 x,wrap");
+        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`3-2` in `hl_lines` is not a line or a range of lines such as `2-3`",
+                "`x` in `hl_lines` is not a line or a range of lines such as `2-3`",
+                "unknown code block option `wrap`",
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_get_classes_and_text_stays_escaped() {
+        let block = render("rust", "// a <b>\nfn main() { let s = \"<script>\"; }");
+        assert_eq!(
+            &*block.html,
+            "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">\
+             <span class=\"tok-comment\">// a &lt;b&gt;</span>\n\
+             <span class=\"tok-keyword\">fn</span> <span class=\"tok-function\">main</span>() { \
+             <span class=\"tok-keyword\">let</span> s = <span class=\"tok-string\">&quot;&lt;script&gt;&quot;</span>; }\n\
+             </code></pre>\n"
+        );
+        assert!(block.problems.is_empty());
+        assert!(block.highlighted.is_some());
+    }
+
+    #[test]
+    fn aliases_and_plain_names() {
+        for alias in [
+            "js", "sh", "shell", "console", "yml", "py", "rs", "Rust", "json", "go",
+        ] {
+            let block = render(alias, "x = 1\n");
+            assert!(block.problems.is_empty(), "{alias}: {:?}", block.problems);
+        }
+        let plain = render("text", "fn main() {}\n");
+        assert!(plain.problems.is_empty() && plain.highlighted.is_none());
+        assert!(!plain.html.contains("tok-"));
+    }
+
+    #[test]
+    fn kept_blocks_are_not_highlighted_again() {
+        let syntaxes = Syntaxes::default();
+        let mut kept = Memo::default();
+        let code = "fn main() {}\n";
+        kept.insert(hash_of(&("rust", code)), Arc::from("kept"));
+        let blocks = CodeBlocks {
+            syntaxes: Some(&syntaxes),
+            kept: &kept,
+        };
+        assert_eq!(&*blocks.render("rust", code).html, "kept");
+        assert_ne!(&*blocks.render("rust,linenos", code).html, "kept");
+    }
+}
