@@ -8,7 +8,9 @@ peak memory with /usr/bin/time. Prints a table of medians (min-max) with quire's
 peer and writes it to OUT/build-results.md. Peers that are not installed are skipped with a
 note: `apt-get install --no-install-recommends hugo`, `cargo install mdbook`, and
 `npm install --prefix bench pagefind` (Zola cannot be installed here; its published figures are
-quoted in the README).
+quoted in the README). Code blocks are highlighted by quire and Hugo (both by default) and by
+mdBook's highlight.js in the reader's browser; "quire (highlighting off)" is the bench-theme site
+with `highlight_code: false`, so the two quire rows give highlighting's share of a build.
 """
 import argparse
 import os
@@ -45,6 +47,7 @@ def du(path):
 def tools(site, quire):
     found = {}
     found["quire (bench theme)"] = (["quire", "build", "--root", f"{site}/quire", "--quiet"], f"{site}/quire/public")
+    found["quire (highlighting off)"] = (["quire", "build", "--root", f"{site}/quire-plain", "--quiet"], f"{site}/quire-plain/public")
     found["quire (default theme)"] = (["quire", "build", "--root", f"{site}/quire-default", "--quiet"], f"{site}/quire-default/public")
     if shutil.which("hugo"):
         found["hugo"] = (["hugo", "--quiet", "--source", f"{site}/hugo"], f"{site}/hugo/public")
@@ -74,6 +77,9 @@ def main():
         with open(f"{work}/quire-default/site.yaml", "w") as f:
             f.write("title: Bench\nbase_url: https://example.org/\nlanguage: zh-CN\ntheme: default\n")
         shutil.rmtree(f"{work}/quire-default/themes")
+        shutil.copytree(f"{work}/quire", f"{work}/quire-plain")
+        with open(f"{work}/quire-plain/site.yaml", "a") as f:
+            f.write("highlight_code: false\n")
         runs = {name: [] for name in tools(work, quire)}
         for _ in range(args.runs):
             for name, (cmd, out) in tools(work, quire).items():
@@ -85,7 +91,7 @@ def main():
         for name, results in runs.items():
             walls = [r[0] for r in results]
             med = statistics.median(walls)
-            ratio = "1.00" if name.startswith("quire") else f"{base / med:.2f}"
+            ratio = "1.00" if name == "quire (bench theme)" else f"{base / med:.2f}"
             lines.append(f"| {size} | {name} | {med:.2f} ({min(walls):.2f}-{max(walls):.2f}) | {statistics.median(r[1] for r in results):.2f} | "
                          f"{statistics.median(r[2] for r in results):.0f} | {sizes[name]:.1f} | {ratio} |")
         shutil.rmtree(work)

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::browser::{node_script_or_skip, serve_dir};
 use common::{TestSite, page};
 
 /// Builds a site whose only page is `body`; returns the page's HTML and what quire printed.
@@ -158,4 +159,35 @@ fn languages_lists_names_and_aliases() {
         assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
     }
     assert!(run.stdout.contains("console"), "{}", run.stdout);
+}
+
+/// Needs Chromium and tests/browser/node_modules (skips without them, unless CI requires them).
+#[test]
+fn copied_code_has_no_line_numbers_and_long_lines_scroll_inside_the_block() {
+    let Some(code_copy) = node_script_or_skip("code-copy.mjs") else {
+        return;
+    };
+    let site = TestSite::new()
+        .file(
+            "content/a.md",
+            page(
+                "A",
+                "```rust,linenos,hl_lines=2\nfn main() {\n    let s = \"a line far too long for a phone screen, so it has to scroll\";\n}\n```\n",
+            ),
+        )
+        .file("static/favicon.ico", "");
+    site.build().ok();
+    let server = serve_dir(&site.path("public"));
+    let report = code_copy.run(&[&server.url_for("a/")]);
+    common::browser::assert_no_problems(&report, "/a/");
+    assert_eq!(
+        report["copied"],
+        "fn main() {\n    let s = \"a line far too long for a phone screen, so it has to scroll\";\n}",
+        "the code, line by line, without its numbers"
+    );
+    assert_eq!(report["pageScrollWidth"], report["innerWidth"], "{report}");
+    assert_eq!(report["preScrolls"], true, "{report}");
+    // --tok-keyword of the light and the dark palette.
+    assert_eq!(report["keyword"]["light"], "rgb(196, 32, 58)", "{report}");
+    assert_eq!(report["keyword"]["dark"], "rgb(255, 123, 114)", "{report}");
 }

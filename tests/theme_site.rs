@@ -25,6 +25,7 @@ fn fixture() -> TestSite {
              ### Table\n\n| Key | Value | Description | More columns | Even more |\n|:----|------:|---|---|---|\n\
              | a | 1 | something fairly long to widen it | another cell | and one more cell |\n\n\
              ## Code\n\n```rust\nfn main() { println!(\"<hi> a line of code far too long for a phone, which scrolls in its box\"); }\n```\n\n\
+             ```rust,linenos,hl_lines=2\nfn main() {\n    let marked = \"a marked line far too long for a phone, which scrolls in its box too\";\n}\n```\n\n\
              A word too long for any line: Donaudampfschifffahrtselektrizitaetenhauptbetriebswerkbauunterbeamtengesellschaft.\n\n~~gone~~ and a footnote.[^1]\n\n[^1]: The note.\n\n\
              > [!NOTE]\n> Note.\n\n> [!TIP]\n> Tip.\n\n> [!IMPORTANT]\n> Important.\n\n> [!WARNING]\n> Warning.\n\n> [!CAUTION]\n> Caution.\n\n\
              > A plain quote.\n\n---\n\n#### Small heading\n\nEnd with an [external link](https://example.com/).\n",
