@@ -480,3 +480,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         elapsed: started.elapsed(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_beside_a_code_block_does_not_highlight_it_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let page =
+            |text: &str| format!("---\ntitle: A\n---\n\n{text}\n\n```rust\nfn main() {{}}\n```\n");
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let write =
+            |text: &str| std::fs::write(dir.path().join("content/a.md"), page(text)).unwrap();
+        write("Before.");
+        let options = BuildOptions {
+            root: dir.path().to_owned(),
+            ..BuildOptions::default()
+        };
+        let mut cache = BuildCache::default();
+        render_site_cached(&options, &mut cache).unwrap();
+        let key = hash_of(&("rust", "fn main() {}\n"));
+        let first = cache.highlighted.get(&key).expect("highlighted and kept");
+
+        write("After an edit.");
+        cache.forget(&FileChanges::everything());
+        render_site_cached(&options, &mut cache).unwrap();
+        let second = cache.highlighted.get(&key).expect("still kept");
+        assert!(Arc::ptr_eq(&first, &second), "the kept HTML was reused");
+    }
+}

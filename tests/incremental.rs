@@ -144,6 +144,26 @@ fn a_cached_build_after_each_edit_equals_a_fresh_build() {
     );
     assert!(check("site.yaml changed", &["site.yaml"], false));
 
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First\n---\n\n## Details\n\n```rust,hl_lines=1\nfn main() {}\n```\n",
+    );
+    assert!(check("a code block added", &["content/faq/a.md"], false));
+    site.write(
+        "content/faq/a.md",
+        "---\ntitle: First\n---\n\n## Details\n\nNew text.\n\n```rust,hl_lines=1\nfn main() {}\n```\n\n```rust\nfn main() {}\n```\n",
+    );
+    assert!(check(
+        "text and a block added around an unchanged code block",
+        &["content/faq/a.md"],
+        false
+    ));
+    site.write(
+        "site.yaml",
+        "title: Renamed site\nbase_url: https://example.org/docs/\nlanguage: zh-CN\nhighlight_code: false\n",
+    );
+    assert!(check("highlighting turned off", &["site.yaml"], false));
+
     site.write("static/site.css", "body { color: red }\n");
     assert!(check("a static file changed", &["static/site.css"], false));
 }
