@@ -28,6 +28,7 @@ const FRONT_MATTER_KEYS: &[&str] = &[
     "slug",
     "template",
     "tags",
+    "aliases",
     "sort_by",
     "extra",
 ];
@@ -47,6 +48,9 @@ pub struct FrontMatter {
     pub template: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Old URLs of the page, each published as a redirect to it (see aliases.rs).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Sections only: how their pages are ordered (`weight`, `date` or `title`).
     pub sort_by: Option<SortBy>,
     #[serde(default)]
@@ -85,6 +89,18 @@ pub struct Document {
 }
 
 impl Document {
+    /// The file line (1-based) of front matter key `key`, for errors about its value; line 1
+    /// when it is not written at the start of a line.
+    pub fn key_line(&self, key: &str) -> usize {
+        self.front_matter
+            .lines()
+            .position(|l| {
+                l.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
+            .map_or(1, |i| i + 2)
+    }
+
     /// The text of file line `line` (1-based), for showing it under an error.
     pub fn line_text(&self, line: usize) -> Option<&str> {
         if line >= self.body_line {

@@ -8,19 +8,21 @@ use crate::markdown::escape_html;
 /// How many entries the Atom feed keeps, newest first.
 const FEED_LIMIT: usize = 50;
 
-pub fn sitemap(config: &Config, site: &Site) -> String {
+/// The sitemap of every page and section, plus `more` site paths quire makes itself (tag pages).
+pub fn sitemap(config: &Config, site: &Site, more: &[&str]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let sections = site
         .sections
         .iter()
-        .map(|s| (&s.path, s.doc.updated.or(s.doc.date)));
+        .map(|s| (s.path.as_str(), s.doc.updated.or(s.doc.date)));
     let pages = site
         .pages
         .iter()
-        .map(|p| (&p.path, p.doc.updated.or(p.doc.date)));
-    for (path, date) in sections.chain(pages) {
+        .map(|p| (p.path.as_str(), p.doc.updated.or(p.doc.date)));
+    let more = more.iter().map(|&path| (path, None));
+    for (path, date) in sections.chain(pages).chain(more) {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape_html(&config.permalink(path)));
         xml.push_str("</loc>\n");
@@ -40,9 +42,34 @@ pub fn robots(config: &Config) -> String {
     )
 }
 
+/// What a feed is about: its title, the site path of the feed itself and of the page it is
+/// the feed of (which gives its `id`).
+pub(crate) struct FeedHead<'a> {
+    pub title: &'a str,
+    pub self_path: &'a str,
+    pub page_path: &'a str,
+}
+
 /// Atom feed of the pages that have a date, newest first; `summaries[i]` belongs to page i.
 pub fn atom(config: &Config, site: &Site, summaries: &[&str]) -> String {
-    let mut dated: Vec<usize> = (0..site.pages.len())
+    let head = FeedHead {
+        title: &config.title,
+        self_path: "atom.xml",
+        page_path: "",
+    };
+    atom_of(config, site, summaries, &head, 0..site.pages.len())
+}
+
+/// Atom feed of those of `pages` (indexes into `site.pages`) that have a date, newest first.
+pub(crate) fn atom_of(
+    config: &Config,
+    site: &Site,
+    summaries: &[&str],
+    head: &FeedHead,
+    pages: impl IntoIterator<Item = usize>,
+) -> String {
+    let mut dated: Vec<usize> = pages
+        .into_iter()
         .filter(|&i| site.pages[i].doc.date.is_some())
         .collect();
     dated.sort_by(|&a, &b| {
@@ -62,11 +89,11 @@ pub fn atom(config: &Config, site: &Site, summaries: &[&str]) -> String {
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <generator>quire</generator>\n",
         escape_html(&config.language),
-        escape_html(&config.title),
+        escape_html(head.title),
         escape_html(&config.description),
-        escape_html(&config.permalink("atom.xml")),
-        escape_html(&config.base_url),
-        escape_html(&config.base_url),
+        escape_html(&config.permalink(head.self_path)),
+        escape_html(&config.permalink(head.page_path)),
+        escape_html(&config.permalink(head.page_path)),
     );
     for i in dated {
         let page = &site.pages[i];

@@ -17,6 +17,7 @@ pub mod output;
 pub mod pipeline;
 pub mod search;
 pub mod serve;
+mod tags;
 pub mod templates;
 pub mod theme;
 pub mod url;

@@ -15,6 +15,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::markdown::{self, LinkTargets, Rendered};
 use crate::memo::{FileChanges, Memo, hash_of};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
+use crate::tags::TagPages;
 use crate::templates::{RenderedSite, Renderer, templates_key};
 use crate::theme::{self, Source};
 use crate::{checks, external, feeds, search};
@@ -250,6 +251,16 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     }
     let summaries: Vec<&str> = pages.iter().map(|r| r.summary.as_str()).collect();
     files.push(OutputFile::bytes("robots.txt", feeds::robots(&config)));
+    // Tag pages are listed (empty) before links are checked, so articles may link to them.
+    let tag_pages = TagPages::new(&site, &renderer, &mut diags);
+    files.extend(tag_pages.feeds(&config, &site, &summaries));
+    let tag_paths = tag_pages.paths();
+    let tag_pages_at = files.len();
+    files.extend(
+        tag_paths
+            .iter()
+            .map(|path| OutputFile::bytes(file_for_site_path(path), Vec::new())),
+    );
     // The feeds are written while the links are checked, which needs only their paths.
     let feeds_at = files.len();
     files.push(OutputFile::bytes("sitemap.xml", Vec::new()));
@@ -257,7 +268,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     let ((sitemap, atom), search) = rayon::join(
         || {
             rayon::join(
-                || feeds::sitemap(&config, &site),
+                || feeds::sitemap(&config, &site, &tag_paths),
                 || feeds::atom(&config, &site, &summaries),
             )
         },
@@ -320,6 +331,16 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             Ok((bytes, links)) => {
                 linked.push((files.len(), links));
                 files.push(OutputFile::shared(file_for_site_path(path), bytes));
+            }
+            Err(e) => diags.extend(e.diagnostics),
+        }
+    }
+    for (at, html) in (tag_pages_at..).zip(tag_pages.render(&renderer, &data, &shared)) {
+        match html {
+            Ok(html) => {
+                let links = checks::linked_files(&files[at].path, html.as_bytes());
+                linked.push((at, links.into()));
+                files[at] = OutputFile::bytes(files[at].path.clone(), html);
             }
             Err(e) => diags.extend(e.diagnostics),
         }

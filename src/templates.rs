@@ -15,6 +15,7 @@ use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Rendered, TocEntry};
 use crate::memo::{Keyed, Memo, hash_of};
+use crate::tags::{self, TagLink};
 use crate::theme::Theme;
 use crate::url::root_prefix;
 use crate::yaml;
@@ -39,14 +40,14 @@ struct SiteView<'a> {
 
 /// A page as other pages list it.
 #[derive(Serialize, Hash)]
-struct PageRef<'a> {
+pub(crate) struct PageRef<'a> {
     title: &'a str,
     description: &'a str,
     path: &'a str,
     date: Option<Ymd>,
     summary: &'a str,
     reading_time: usize,
-    tags: &'a [String],
+    tags: Vec<TagLink<'a>>,
 }
 
 /// A date as templates see it, `YYYY-MM-DD`; formatted only when a page is rendered.
@@ -347,6 +348,17 @@ impl Renderer {
         self.render("404.html", &self.context(shared, &own))
     }
 
+    /// A page quire makes itself (the tag pages) with `template`; `own` is what it sees
+    /// besides the shared values.
+    pub(crate) fn render_own(
+        &self,
+        template: &str,
+        shared: &Shared,
+        own: &impl Serialize,
+    ) -> Result<String> {
+        self.render(template, &self.context(shared, own))
+    }
+
     /// The search results page that `search/?q=` links open; search.js fills it in.
     pub fn render_search(&self, shared: &Shared) -> Result<String> {
         let own = PlaceContext {
@@ -481,7 +493,7 @@ pub fn template_name<'a>(doc: &'a Document, fallback: &'a str) -> &'a str {
     doc.meta.template.as_deref().unwrap_or(fallback)
 }
 
-fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
+pub(crate) fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
     let page = &data.site.pages[index];
     let rendered = &data.pages[index];
     PageRef {
@@ -491,7 +503,7 @@ fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
         date: page.doc.date.map(Ymd),
         summary: &rendered.summary,
         reading_time: rendered.reading_time,
-        tags: &page.doc.meta.tags,
+        tags: tags::links(&page.doc.meta.tags),
     }
 }
 
