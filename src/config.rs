@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "output_dir",
     "extra",
     "contacts",
+    "last_updated_from_git",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -45,6 +46,9 @@ pub struct Config {
     /// The only phone numbers the site may show (see hotline.rs).
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Pages without front matter `updated` take the date of their file's last git commit.
+    #[serde(default)]
+    pub last_updated_from_git: bool,
 }
 
 /// A phone contact articles may show with `<contact:ID>`; the number lives only here.
@@ -96,6 +100,7 @@ impl Default for Config {
             output_dir: default_output_dir(),
             extra: Default::default(),
             contacts: Vec::new(),
+            last_updated_from_git: false,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! quire: a static documentation site generator. `main.rs` only parses arguments; everything
 //! else lives here, one module per pipeline stage (see README.md, "Architecture").
 
+mod aliases;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod date;
 pub mod error;
 pub mod external;
 pub mod feeds;
+mod git_dates;
 pub mod hotline;
 pub mod init;
 pub mod markdown;

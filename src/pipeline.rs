@@ -18,7 +18,7 @@ use crate::output::{self, Contents, OutputFile, file_for_site_path};
 use crate::tags::TagPages;
 use crate::templates::{RenderedSite, Renderer, templates_key};
 use crate::theme::{self, Source};
-use crate::{checks, external, feeds, search};
+use crate::{aliases, checks, external, feeds, git_dates, search};
 
 /// What a build is asked to do, beyond what site.yaml says.
 #[derive(Debug, Clone, Default)]
@@ -165,7 +165,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     let home_title = config.as_ref().map(|c| c.title.clone()).unwrap_or_default();
     let site = load_content(options, home_title, cache);
     // Report the problems of site.yaml and of every article together.
-    let (config, site) = match (config, site) {
+    let (config, mut site) = match (config, site) {
         (Ok(config), Ok(site)) => (config, site),
         (config, site) => {
             let errors = config.err().into_iter().chain(site.err());
@@ -181,6 +181,9 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
 
     let mut diags = Diagnostics::default();
     diags.extend(site.warnings.iter().cloned());
+    if config.last_updated_from_git {
+        diags.extend(git_dates::fill_updated(&options.root, &mut site));
+    }
     checks::check_templates_exist(&site, &renderer, &mut diags);
     let docs: Vec<(&Document, &str)> = site
         .pages
@@ -360,6 +363,8 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     if renderer.has_template("search.html") {
         own_page("search/index.html", renderer.render_search(&shared));
     }
+    let redirects = aliases::redirects(&config, &site, &files, &mut diags);
+    files.extend(redirects);
     checks::check_unique_files(&files, &mut diags);
     let links: AHashMap<&str, &[String]> = linked
         .iter()
