@@ -675,6 +675,11 @@ fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
                 None => d.help("put custom values under `extra:`"),
             }
         }
+        None if e.message.contains("expected a sequence") => {
+            Diagnostic::error(source, format!("invalid front matter: {}", e.message)).help(
+                "this key takes a list: `tags: [提现, 账户安全]`, or one item per line after `- `",
+            )
+        }
         None => Diagnostic::error(source, format!("invalid front matter: {}", e.message))
             .help("check the YAML on this line: indent with spaces, quote text that contains `: `"),
     };
