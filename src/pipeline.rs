@@ -268,6 +268,8 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     let feeds_at = files.len();
     files.push(OutputFile::bytes("sitemap.xml", Vec::new()));
     files.push(OutputFile::bytes("atom.xml", Vec::new()));
+    // Checked with the other errors; added after the link check, so links go to the pages.
+    let redirects = aliases::redirects(&config, &site, &files, &mut diags);
     let ((sitemap, atom), search) = rayon::join(
         || {
             rayon::join(
@@ -290,6 +292,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     );
     files[feeds_at] = OutputFile::bytes("sitemap.xml", sitemap);
     files[feeds_at + 1] = OutputFile::bytes("atom.xml", atom);
+    files.extend(redirects);
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
@@ -363,8 +366,6 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     if renderer.has_template("search.html") {
         own_page("search/index.html", renderer.render_search(&shared));
     }
-    let redirects = aliases::redirects(&config, &site, &files, &mut diags);
-    files.extend(redirects);
     checks::check_unique_files(&files, &mut diags);
     let links: AHashMap<&str, &[String]> = linked
         .iter()

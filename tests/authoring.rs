@@ -389,8 +389,17 @@ fn an_alias_taken_by_a_page_or_another_alias_names_both_files() {
         &["error: the alias `old` is claimed by both content/c.md and content/d.md"],
     );
     common::fails_keeping_site(
-        |site| site.write("content/c.md", "---\ntitle: C\naliases: [old.php]\n---\n"),
-        &["error: the alias `old.php` names a file that is not `.html`"],
+        |site| {
+            site.write(
+                "content/c.md",
+                "---\ntitle: C\ntags: [\"?\"]\naliases: [old.php]\n---\n",
+            )
+        },
+        &[
+            "error: the alias `old.php` names a file that is not `.html`",
+            "error: the tag `?` gives an empty URL",
+            "2 errors",
+        ],
     );
 }
 
