@@ -359,6 +359,16 @@ fn aliases_are_listed_in_redirects_with_the_base_path_and_not_in_the_sitemap() {
         !sitemap.contains("old") && !sitemap.contains("%E6%97%A7"),
         "{sitemap}"
     );
+    site.write("static/_redirects", "/a/ /b/ 302\n");
+    let run = site.build().ok();
+    assert_eq!(site.read("public/_redirects"), "/a/ /b/ 302\n");
+    assert!(
+        run.stderr.contains(
+            "warning: the site has its own _redirects file, so the aliases are not added to it"
+        ),
+        "{}",
+        run.stderr
+    );
     let plain = TestSite::new().file("content/a.md", page("A", "text"));
     plain.build().ok();
     assert!(
