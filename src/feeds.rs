@@ -3,30 +3,38 @@
 
 use crate::config::Config;
 use crate::content::Site;
+use crate::languages::{Language, sitemap_alternates};
 use crate::markdown::escape_html;
 
 /// How many entries the Atom feed keeps, newest first.
 const FEED_LIMIT: usize = 50;
 
-pub fn sitemap(config: &Config, site: &Site) -> String {
+/// Every page of every language; a page with translations lists them all as alternates.
+pub fn sitemap(languages: &[Language], site: &Site) -> String {
+    let config = &languages[0].config;
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    if languages.len() > 1 {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
     let sections = site
         .sections
         .iter()
-        .map(|s| (&s.path, s.doc.updated.or(s.doc.date)));
+        .map(|s| (&s.path, s.doc.updated.or(s.doc.date), &s.translations));
     let pages = site
         .pages
         .iter()
-        .map(|p| (&p.path, p.doc.updated.or(p.doc.date)));
-    for (path, date) in sections.chain(pages) {
+        .map(|p| (&p.path, p.doc.updated.or(p.doc.date), &p.translations));
+    for (path, date, translations) in sections.chain(pages) {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape_html(&config.permalink(path)));
         xml.push_str("</loc>\n");
         if let Some(d) = date {
             xml.push_str(&format!("    <lastmod>{}</lastmod>\n", d.ymd()));
         }
+        xml.push_str(&sitemap_alternates(languages, translations));
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
@@ -40,10 +48,12 @@ pub fn robots(config: &Config) -> String {
     )
 }
 
-/// Atom feed of the pages that have a date, newest first; `summaries[i]` belongs to page i.
-pub fn atom(config: &Config, site: &Site, summaries: &[&str]) -> String {
+/// Atom feed of one language's pages that have a date, newest first (`atom.xml`, `en/atom.xml`);
+/// `summaries[i]` belongs to page i.
+pub fn atom(language: &Language, lang: usize, site: &Site, summaries: &[&str]) -> String {
+    let config = &language.config;
     let mut dated: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].doc.date.is_some())
+        .filter(|&i| site.pages[i].lang == lang && site.pages[i].doc.date.is_some())
         .collect();
     dated.sort_by(|&a, &b| {
         site.pages[b]
@@ -64,9 +74,9 @@ pub fn atom(config: &Config, site: &Site, summaries: &[&str]) -> String {
         escape_html(&config.language),
         escape_html(&config.title),
         escape_html(&config.description),
-        escape_html(&config.permalink("atom.xml")),
-        escape_html(&config.base_url),
-        escape_html(&config.base_url),
+        escape_html(&config.permalink(&format!("{}atom.xml", language.root))),
+        escape_html(&config.permalink(&language.root)),
+        escape_html(&config.permalink(&language.root)),
     );
     for i in dated {
         let page = &site.pages[i];

@@ -11,6 +11,7 @@ pub mod external;
 pub mod feeds;
 pub mod hotline;
 pub mod init;
+pub mod languages;
 pub mod markdown;
 pub mod memo;
 pub mod output;
