@@ -97,15 +97,24 @@ pub(crate) fn check_config(config: &Config, text: &str, path: &Path) -> Vec<Diag
     let mut problems = Vec::new();
     let mut seen: HashMap<String, &str> = HashMap::new();
     seen.insert(config.language.to_lowercase(), &config.language);
-    for code in config.languages.keys() {
-        let line = text
-            .lines()
-            .position(|l| {
-                let l = l.trim_start();
-                l.strip_prefix(code.as_str())
-                    .is_some_and(|r| r.trim_start().starts_with(':'))
-            })
-            .map_or(1, |i| i + 1);
+    // In the order they are written, so a repeat is reported where it is repeated.
+    let mut declared: Vec<(usize, &String)> = config
+        .languages
+        .keys()
+        .map(|code| {
+            let line = text
+                .lines()
+                .position(|l| {
+                    let l = l.trim_start();
+                    l.strip_prefix(code.as_str())
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
+                .map_or(1, |i| i + 1);
+            (line, code)
+        })
+        .collect();
+    declared.sort();
+    for (line, code) in declared {
         let at = |d: Diagnostic| d.at(line, 1).with_source(text);
         if !crate::config::is_language_tag(code) {
             problems.push(at(Diagnostic::error(
