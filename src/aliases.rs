@@ -10,6 +10,7 @@ use ahash::AHashMap;
 use crate::config::Config;
 use crate::content::{Document, Site};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::languages::Language;
 use crate::markdown::escape_html;
 use crate::output::{OutputFile, file_for_site_path};
 use crate::url::{decode_path, encode_path, root_prefix};
@@ -21,27 +22,30 @@ const REDIRECTS_FILE: &str = "_redirects";
 /// a path of this site, or that another page, alias or file already takes, is an error.
 /// `files` are the other files of the build.
 pub(crate) fn redirects(
-    config: &Config,
+    languages: &[Language],
     site: &Site,
     files: &[OutputFile],
     diags: &mut Diagnostics,
 ) -> Vec<OutputFile> {
-    let pages = site.pages.iter().map(|p| (&p.doc, p.path.as_str()));
-    let sections = site.sections.iter().map(|s| (&s.doc, s.path.as_str()));
-    let docs: Vec<(&Document, &str)> = pages.chain(sections).map(|(d, p)| (&**d, p)).collect();
-    if docs.iter().all(|(doc, _)| doc.meta.aliases.is_empty()) {
+    let pages = site.pages.iter().map(|p| (&p.doc, p.path.as_str(), p.lang));
+    let sections = (site.sections.iter()).map(|s| (&s.doc, s.path.as_str(), s.lang));
+    let docs: Vec<(&Document, &str, usize)> = pages
+        .chain(sections)
+        .map(|(d, p, lang)| (&**d, p, lang))
+        .collect();
+    if docs.iter().all(|(doc, _, _)| doc.meta.aliases.is_empty()) {
         return Vec::new();
     }
     let page_files: AHashMap<String, &Path> = docs
         .iter()
-        .map(|&(doc, path)| (file_for_site_path(path), doc.source.as_path()))
+        .map(|&(doc, path, _)| (file_for_site_path(path), doc.source.as_path()))
         .collect();
     let other_files: ahash::AHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut claimed: AHashMap<String, &Path> = AHashMap::new();
     let mut out = Vec::new();
     let mut listed = String::new();
-    let base = config.base_path();
-    for (doc, path) in docs {
+    let base = languages[0].config.base_path();
+    for (doc, path, lang) in docs {
         for alias in &doc.meta.aliases {
             let problem = |message: String, help: &str| {
                 let line = doc.key_line("aliases");
@@ -93,7 +97,7 @@ pub(crate) fn redirects(
                 encode_path(&format!("{base}{from}")),
                 encode_path(&format!("{base}{path}"))
             ));
-            let html = redirect_page(config, doc, path, &file);
+            let html = redirect_page(&languages[lang].config, doc, path, &file);
             out.push(OutputFile::bytes(file, html));
         }
     }

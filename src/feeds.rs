@@ -3,32 +3,46 @@
 
 use crate::config::Config;
 use crate::content::Site;
+use crate::languages::{Language, sitemap_alternates};
 use crate::markdown::escape_html;
 
 /// How many entries the Atom feed keeps, newest first.
 const FEED_LIMIT: usize = 50;
 
-/// The sitemap of every page and section, plus `more` site paths quire makes itself (tag pages).
-pub fn sitemap(config: &Config, site: &Site, more: &[&str]) -> String {
+/// Every page of every language (a page with translations lists them all as alternates), and
+/// `more` site paths quire makes itself (tag pages).
+pub fn sitemap(languages: &[Language], site: &Site, more: &[&str]) -> String {
+    let config = &languages[0].config;
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
-    let sections = site
-        .sections
-        .iter()
-        .map(|s| (s.path.as_str(), s.doc.updated.or(s.doc.date)));
-    let pages = site
-        .pages
-        .iter()
-        .map(|p| (p.path.as_str(), p.doc.updated.or(p.doc.date)));
-    let more = more.iter().map(|&path| (path, None));
-    for (path, date) in sections.chain(pages).chain(more) {
+    if languages.len() > 1 {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
+    let sections = site.sections.iter().map(|s| {
+        (
+            s.path.as_str(),
+            s.doc.updated.or(s.doc.date),
+            &s.translations[..],
+        )
+    });
+    let pages = site.pages.iter().map(|p| {
+        (
+            p.path.as_str(),
+            p.doc.updated.or(p.doc.date),
+            &p.translations[..],
+        )
+    });
+    let more = more.iter().map(|&path| (path, None, &[][..]));
+    for (path, date, translations) in sections.chain(pages).chain(more) {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape_html(&config.permalink(path)));
         xml.push_str("</loc>\n");
         if let Some(d) = date {
             xml.push_str(&format!("    <lastmod>{}</lastmod>\n", d.ymd()));
         }
+        xml.push_str(&sitemap_alternates(languages, translations));
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
@@ -50,17 +64,21 @@ pub(crate) struct FeedHead<'a> {
     pub page_path: &'a str,
 }
 
-/// Atom feed of the pages that have a date, newest first; `summaries[i]` belongs to page i.
-pub fn atom(config: &Config, site: &Site, summaries: &[&str]) -> String {
+/// Atom feed of one language's pages that have a date, newest first (`atom.xml`, `en/atom.xml`);
+/// `summaries[i]` belongs to page i.
+pub fn atom(language: &Language, lang: usize, site: &Site, summaries: &[&str]) -> String {
+    let self_path = format!("{}atom.xml", language.root);
     let head = FeedHead {
-        title: &config.title,
-        self_path: "atom.xml",
-        page_path: "",
+        title: &language.config.title,
+        self_path: &self_path,
+        page_path: &language.root,
     };
-    atom_of(config, site, summaries, &head, 0..site.pages.len())
+    let pages = (0..site.pages.len()).filter(|&i| site.pages[i].lang == lang);
+    atom_of(&language.config, site, summaries, &head, pages)
 }
 
-/// Atom feed of those of `pages` (indexes into `site.pages`) that have a date, newest first.
+/// Atom feed of those of `pages` (indexes into `site.pages`) that have a date, newest first;
+/// `config` is the site as the feed's language sees it.
 pub(crate) fn atom_of(
     config: &Config,
     site: &Site,

@@ -13,6 +13,7 @@ pub mod feeds;
 mod git_dates;
 pub mod hotline;
 pub mod init;
+pub mod languages;
 pub mod markdown;
 pub mod memo;
 pub mod output;

@@ -1,21 +1,22 @@
 //! Tags: every tag written in front matter (`tags: [提现, 安全]`) gets a page listing its
 //! articles with an Atom feed, and `tags/` lists every tag with its own feed of all tagged
 //! articles. A tag's URL is its slug, so Chinese tags stay readable (`tags/提现/`), and tags
-//! whose slugs are equal (`Rust`, `rust`) are one tag.
+//! whose slugs are equal (`Rust`, `rust`) are one tag. Each language of a multilingual site
+//! has tag pages of its own, under its folder (`en/tags/`).
 
 use ahash::AHashMap;
 use serde::Serialize;
 
-use crate::config::Config;
 use crate::content::Site;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::feeds::{FeedHead, atom_of};
+use crate::languages::Language;
 use crate::output::OutputFile;
 use crate::templates::{PageRef, RenderedSite, Renderer, Shared, page_ref};
 use crate::url::{root_prefix, slugify};
 
-/// Site path of the tag index; each tag's page is a folder below it.
-pub(crate) const INDEX_PATH: &str = "tags/";
+/// Site path of the tag index below a language's root; each tag's page is a folder below it.
+const INDEX_PATH: &str = "tags/";
 /// The feed beside each tag page and beside the index.
 const FEED_FILE: &str = "atom.xml";
 
@@ -26,23 +27,25 @@ pub(crate) struct TagLink<'a> {
     path: String,
 }
 
-/// The tags of one page, as links to their pages.
-pub(crate) fn links(names: &[String]) -> Vec<TagLink<'_>> {
+/// The tags of one page in the language rooted at `lang_root` (`""`, `en/`), as links.
+pub(crate) fn links<'a>(names: &'a [String], lang_root: &str) -> Vec<TagLink<'a>> {
     names
         .iter()
         .map(|name| TagLink {
             name,
-            path: tag_path(name),
+            path: tag_path(lang_root, name),
         })
         .collect()
 }
 
-fn tag_path(name: &str) -> String {
-    format!("{INDEX_PATH}{}/", slugify(name))
+fn tag_path(lang_root: &str, name: &str) -> String {
+    format!("{lang_root}{INDEX_PATH}{}/", slugify(name))
 }
 
 /// One tag and the pages that carry it.
 struct Tag {
+    /// The language of its pages, as an index into the site's languages.
+    lang: usize,
     /// As first written, in the order pages are read (file names, folder by folder).
     name: String,
     path: String,
@@ -52,8 +55,10 @@ struct Tag {
 
 /// The tags of a site and the pages quire makes for them.
 pub(crate) struct TagPages {
-    /// Most used first, then by name.
+    /// By language, then most used first, then by name.
     tags: Vec<Tag>,
+    /// The tag indexes: (language, site path), for each language that has tags.
+    indexes: Vec<(usize, String)>,
     /// Whether the theme has `tags.html` and `tag.html`; without them only the feeds are made.
     has_templates: bool,
 }
@@ -61,7 +66,12 @@ pub(crate) struct TagPages {
 impl TagPages {
     /// Gathers every tag of the site; a tag without a URL, and a page that takes the URL of
     /// a tag page, are errors.
-    pub(crate) fn new(site: &Site, renderer: &Renderer, diags: &mut Diagnostics) -> TagPages {
+    pub(crate) fn new(
+        site: &Site,
+        languages: &[Language],
+        renderer: &Renderer,
+        diags: &mut Diagnostics,
+    ) -> TagPages {
         let mut tags: Vec<Tag> = Vec::new();
         let mut by_path: AHashMap<String, usize> = AHashMap::new();
         for (i, page) in site.pages.iter().enumerate() {
@@ -78,9 +88,10 @@ impl TagPages {
                     diags.push(d);
                     continue;
                 }
-                let path = tag_path(name);
+                let path = tag_path(&languages[page.lang].root, name);
                 let at = *by_path.entry(path.clone()).or_insert_with(|| {
                     tags.push(Tag {
+                        lang: page.lang,
                         name: name.clone(),
                         path,
                         pages: Vec::new(),
@@ -95,6 +106,7 @@ impl TagPages {
         if tags.is_empty() {
             return TagPages {
                 tags,
+                indexes: Vec::new(),
                 has_templates: false,
             };
         }
@@ -109,15 +121,21 @@ impl TagPages {
             });
         }
         tags.sort_by(|a, b| {
-            b.pages
-                .len()
-                .cmp(&a.pages.len())
+            a.lang
+                .cmp(&b.lang)
+                .then_with(|| b.pages.len().cmp(&a.pages.len()))
                 .then_with(|| a.name.cmp(&b.name))
         });
+        let mut indexes: Vec<(usize, String)> = tags
+            .iter()
+            .map(|t| (t.lang, format!("{}{INDEX_PATH}", languages[t.lang].root)))
+            .collect();
+        indexes.dedup();
         let sections = site.sections.iter().map(|s| (&s.path, &s.doc));
         let pages = site.pages.iter().map(|p| (&p.path, &p.doc));
         for (path, doc) in sections.chain(pages) {
-            let taken = path == INDEX_PATH || by_path.contains_key(path.as_str());
+            let taken =
+                by_path.contains_key(path.as_str()) || indexes.iter().any(|(_, i)| i == path);
             if taken {
                 diags.push(
                     Diagnostic::error(
@@ -132,54 +150,64 @@ impl TagPages {
         }
         TagPages {
             tags,
+            indexes,
             has_templates: renderer.has_template("tags.html") && renderer.has_template("tag.html"),
         }
     }
 
-    /// Site paths of the tag pages, the index first (none without tags or templates).
+    /// Site paths of the tag pages, each language's index before its tags (none without tags
+    /// or templates).
     pub(crate) fn paths(&self) -> Vec<&str> {
         if !self.has_templates {
             return Vec::new();
         }
-        let tags = self.tags.iter().map(|t| t.path.as_str());
-        std::iter::once(INDEX_PATH).chain(tags).collect()
+        self.pages().map(|(_, path, _)| path).collect()
     }
 
-    /// The Atom feeds: one per tag, and one of every tagged page beside the index.
+    /// Each tag page: (language, site path, the tag, or `None` for a language's index).
+    fn pages(&self) -> impl Iterator<Item = (usize, &str, Option<&Tag>)> {
+        self.indexes.iter().flat_map(|(lang, index)| {
+            let tags = self.tags.iter().filter(move |t| t.lang == *lang);
+            std::iter::once((*lang, index.as_str(), None))
+                .chain(tags.map(|t| (t.lang, t.path.as_str(), Some(t))))
+        })
+    }
+
+    /// The Atom feeds: one per tag, and one of every tagged page of a language beside its index.
     pub(crate) fn feeds(
         &self,
-        config: &Config,
+        languages: &[Language],
         site: &Site,
         summaries: &[&str],
     ) -> Vec<OutputFile> {
-        if self.tags.is_empty() {
-            return Vec::new();
-        }
-        let feed = |title: &str, page_path: &str, pages: Vec<usize>| {
-            let self_path = format!("{page_path}{FEED_FILE}");
-            let head = FeedHead {
-                title,
-                self_path: &self_path,
-                page_path,
-            };
-            OutputFile::bytes(
-                self_path.clone(),
-                atom_of(config, site, summaries, &head, pages),
-            )
-        };
-        let mut tagged: Vec<usize> = self
-            .tags
-            .iter()
-            .flat_map(|t| t.pages.iter().copied())
-            .collect();
-        tagged.sort_unstable();
-        tagged.dedup();
-        let mut files = vec![feed(&config.title, INDEX_PATH, tagged)];
-        for tag in &self.tags {
-            let title = format!("{} - {}", tag.name, config.title);
-            files.push(feed(&title, &tag.path, tag.pages.clone()));
-        }
-        files
+        self.pages()
+            .map(|(lang, page_path, tag)| {
+                let config = &languages[lang].config;
+                let (title, pages) = match tag {
+                    Some(tag) => (
+                        format!("{} - {}", tag.name, config.title),
+                        tag.pages.clone(),
+                    ),
+                    None => {
+                        let mut tagged: Vec<usize> = (self.tags.iter())
+                            .filter(|t| t.lang == lang)
+                            .flat_map(|t| t.pages.iter().copied())
+                            .collect();
+                        tagged.sort_unstable();
+                        tagged.dedup();
+                        (config.title.clone(), tagged)
+                    }
+                };
+                let self_path = format!("{page_path}{FEED_FILE}");
+                let head = FeedHead {
+                    title: &title,
+                    self_path: &self_path,
+                    page_path,
+                };
+                let xml = atom_of(config, site, summaries, &head, pages);
+                OutputFile::bytes(self_path.clone(), xml)
+            })
+            .collect()
     }
 
     /// The HTML of each of `paths()`, in the same order.
@@ -192,38 +220,50 @@ impl TagPages {
         if !self.has_templates {
             return Vec::new();
         }
-        let index = TagIndexContext {
-            tags: self
-                .tags
-                .iter()
-                .map(|t| TagSummary {
-                    name: &t.name,
-                    path: &t.path,
-                    page_count: t.pages.len(),
-                })
-                .collect(),
-            permalink: data.config.permalink(INDEX_PATH),
-            feed_path: format!("{INDEX_PATH}{FEED_FILE}"),
-            current_path: INDEX_PATH,
-            root: root_prefix(INDEX_PATH),
-        };
-        let mut html = vec![renderer.render_own("tags.html", shared, &index)];
-        html.extend(self.tags.iter().map(|t| {
-            let own = TagContext {
-                tag: TagView {
-                    name: &t.name,
-                    path: &t.path,
-                    permalink: data.config.permalink(&t.path),
-                    feed_path: format!("{}{FEED_FILE}", t.path),
-                    index_path: INDEX_PATH,
-                    pages: t.pages.iter().map(|&p| page_ref(data, p)).collect(),
-                },
-                current_path: &t.path,
-                root: root_prefix(&t.path),
-            };
-            renderer.render_own("tag.html", shared, &own)
-        }));
-        html
+        self.pages()
+            .map(|(lang, path, tag)| {
+                let root = root_prefix(path);
+                match tag {
+                    None => {
+                        let tags = self.tags.iter().filter(|t| t.lang == lang);
+                        let own = TagIndexContext {
+                            tags: tags
+                                .map(|t| TagSummary {
+                                    name: &t.name,
+                                    path: &t.path,
+                                    page_count: t.pages.len(),
+                                })
+                                .collect(),
+                            permalink: data.config.permalink(path),
+                            feed_path: format!("{path}{FEED_FILE}"),
+                            current_path: path,
+                            root,
+                        };
+                        renderer.render_own("tags.html", data, shared, lang, &own)
+                    }
+                    Some(t) => {
+                        let own = TagContext {
+                            tag: TagView {
+                                name: &t.name,
+                                path,
+                                permalink: data.config.permalink(path),
+                                feed_path: format!("{path}{FEED_FILE}"),
+                                index_path: &self
+                                    .indexes
+                                    .iter()
+                                    .find(|(l, _)| *l == lang)
+                                    .expect("a language with tags has an index")
+                                    .1,
+                                pages: t.pages.iter().map(|&p| page_ref(data, p)).collect(),
+                            },
+                            current_path: path,
+                            root,
+                        };
+                        renderer.render_own("tag.html", data, shared, lang, &own)
+                    }
+                }
+            })
+            .collect()
     }
 }
 
