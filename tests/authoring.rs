@@ -582,3 +582,47 @@ fn without_a_repository_the_option_warns_and_the_build_goes_on() {
         run.stderr
     );
 }
+
+#[test]
+fn each_language_has_its_own_tag_pages_and_redirects_in_its_language() {
+    let site = TestSite::bare()
+        .file(
+            "site.yaml",
+            "title: 帮助\nbase_url: https://example.org/help/\nlanguage: zh-CN\nlanguages:\n  en:\n    title: Help\n",
+        )
+        .file("content/a.md", "---\ntitle: 提现\ndate: 2026-01-02\ntags: [提现]\n---\n\n正文。\n")
+        .file(
+            "content/a.en.md",
+            "---\ntitle: Withdrawal\ndate: 2026-01-02\ntags: [Withdrawal]\naliases: [/en/old/]\n---\n\nText.\n",
+        );
+    site.build().ok();
+    let en = site.read("public/en/tags/index.html");
+    assert!(en.contains(r#"<html lang="en">"#), "{en}");
+    assert!(
+        main_of(&en).contains(r#"<a class="tag" href="../../en/tags/withdrawal/">Withdrawal <span class="tag-count">1</span></a>"#),
+        "{en}"
+    );
+    assert!(!en.contains("提现 <span"), "only English tags:\n{en}");
+    let zh = site.read("public/tags/index.html");
+    assert!(!zh.contains("withdrawal"), "only Chinese tags:\n{zh}");
+    let tag = site.read("public/en/tags/withdrawal/index.html");
+    assert!(
+        main_of(&tag).contains(r#"<a href="../../../en/a/">Withdrawal</a>"#),
+        "{tag}"
+    );
+    assert!(
+        site.read("public/en/a/index.html").contains(
+            r#"<a class="tag" href="../../en/tags/withdrawal/" rel="tag">Withdrawal</a>"#
+        )
+    );
+    assert_eq!(
+        atom_entries(&site.read("public/en/tags/withdrawal/atom.xml")),
+        ["https://example.org/help/en/a/"]
+    );
+    let redirect = site.read("public/en/old/index.html");
+    assert!(redirect.contains(r#"<html lang="en">"#), "{redirect}");
+    assert!(
+        redirect.contains(r#"content="0; url=../../en/a/""#),
+        "{redirect}"
+    );
+}
