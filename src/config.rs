@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::languages::LanguageConfig;
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -21,6 +22,8 @@ const KEYS: &[&str] = &[
     "extra",
     "contacts",
     "highlight_code",
+    "last_updated_from_git",
+    "languages",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -49,6 +52,12 @@ pub struct Config {
     /// Colour fenced code blocks that name their language (see highlight.rs).
     #[serde(default = "default_true")]
     pub highlight_code: bool,
+    /// Pages without front matter `updated` take the date of their file's last git commit.
+    #[serde(default)]
+    pub last_updated_from_git: bool,
+    /// Languages besides `language`, by code, each under its own URL folder (languages.rs).
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
 }
 
 /// A phone contact articles may show with `<contact:ID>`; the number lives only here.
@@ -104,6 +113,8 @@ impl Default for Config {
             extra: Default::default(),
             contacts: Vec::new(),
             highlight_code: true,
+            last_updated_from_git: false,
+            languages: BTreeMap::new(),
         }
     }
 }
@@ -132,6 +143,10 @@ impl Config {
             return Err(d.into());
         }
         check_contacts(&config.contacts, text, path)?;
+        let problems = crate::languages::check_config(&config, text, path);
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
         Ok(config)
     }
 
@@ -236,7 +251,7 @@ fn normalize_base_url(url: &str) -> String {
     }
 }
 
-fn is_language_tag(tag: &str) -> bool {
+pub(crate) fn is_language_tag(tag: &str) -> bool {
     tag.split('-').all(|part| {
         !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
     })

@@ -1,6 +1,7 @@
 //! quire: a static documentation site generator. `main.rs` only parses arguments; everything
 //! else lives here, one module per pipeline stage (see README.md, "Architecture").
 
+mod aliases;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -9,15 +10,18 @@ pub mod date;
 pub mod error;
 pub mod external;
 pub mod feeds;
+mod git_dates;
 pub mod highlight;
 pub mod hotline;
 pub mod init;
+pub mod languages;
 pub mod markdown;
 pub mod memo;
 pub mod output;
 pub mod pipeline;
 pub mod search;
 pub mod serve;
+mod tags;
 pub mod templates;
 pub mod theme;
 pub mod url;

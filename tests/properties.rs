@@ -214,6 +214,7 @@ fn no_text_panics_the_guard_or_the_renderer() {
         pages_by_source: &pages,
         contacts: &[],
         strings: &strings,
+        language: None,
     };
     let syntaxes = quire::highlight::Syntaxes::default();
     let kept = Default::default();
