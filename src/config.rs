@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "output_dir",
     "extra",
     "contacts",
+    "search",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -45,6 +46,26 @@ pub struct Config {
     /// The only phone numbers the site may show (see hotline.rs).
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// `search: { enabled: false }` leaves out the search index, page and box.
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A phone contact articles may show with `<contact:ID>`; the number lives only here.
@@ -96,6 +117,7 @@ impl Default for Config {
             output_dir: default_output_dir(),
             extra: Default::default(),
             contacts: Vec::new(),
+            search: SearchConfig::default(),
         }
     }
 }
