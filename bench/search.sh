@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Search benchmark: generated sites of 1,000 and 10,000 pages (bench/gen_site.py), built with
 # the release quire. Reports the index size, the bytes a first query downloads to show five
-# results (bench/first_query.mjs), and how much indexing adds to build time
-# (bench/search.rs: builds with and without search); beside Pagefind's index on the same pages when `npm install pagefind`
-# works. Results go to bench/out/ (not committed).   Usage: bench/search.sh [PAGES...]
+# results (bench/first_query.mjs), and how much indexing adds to build time (bench/search.rs:
+# builds with and without search); beside Pagefind's index on the same pages when
+# `npm install pagefind` works. Results go to bench/out/ (not committed).
+# Usage: bench/search.sh [PAGES...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out
