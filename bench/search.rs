@@ -1,27 +1,15 @@
-//! `cargo bench --bench search -- SITE_DIR...` (run by bench/search.sh): how long `quire build`
-//! takes on each site and how much of that is search indexing. Prints one JSON line per site.
+//! `cargo bench --bench search -- SITE_DIR...` (run by bench/search.sh): how much search
+//! indexing adds to `quire build`. Each site is built as it is and, from a copy beside it
+//! (`SITE_DIR.nosearch`), with `search: { enabled: false }`; the builds alternate, five of
+//! each, and the medians of wall-clock and CPU time (all threads) are compared. Prints one
+//! JSON line per site.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use quire::content::{self, LoadOptions};
-use quire::markdown::{self, LinkTargets, Rendered};
 use quire::pipeline::{self, BuildOptions};
-use quire::search;
 
-/// Wall-clock and CPU time (all threads, user and system) of the fastest of three runs, so a
-/// busy moment of a shared machine counts as little as possible.
-fn fastest(mut run: impl FnMut()) -> (Duration, Duration) {
-    (0..3)
-        .map(|_| {
-            let (start, cpu) = (Instant::now(), cpu_time());
-            run();
-            (start.elapsed(), cpu_time() - cpu)
-        })
-        .min()
-        .expect("three runs")
-}
+const RUNS: usize = 5;
 
 /// This process's CPU time so far, from /proc/self/stat (Linux; clock ticks of 10 ms).
 fn cpu_time() -> Duration {
@@ -38,66 +26,72 @@ fn cpu_time() -> Duration {
     Duration::from_millis(fields.iter().sum::<u64>() * 10)
 }
 
+/// Wall-clock and CPU time of one build.
+fn timed(root: &Path) -> (Duration, Duration) {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        ..BuildOptions::default()
+    };
+    let (start, cpu) = (Instant::now(), cpu_time());
+    pipeline::build(&options).expect("the site builds");
+    (start.elapsed(), cpu_time() - cpu)
+}
+
+/// The site's content and site.yaml, copied beside it with search turned off.
+fn without_search(root: &Path) -> PathBuf {
+    let copy = PathBuf::from(format!("{}.nosearch", root.display()));
+    let _ = std::fs::remove_dir_all(&copy);
+    for entry in walkdir::WalkDir::new(root.join("content")) {
+        let entry = entry.expect("readable content");
+        let to = copy.join(entry.path().strip_prefix(root).expect("inside the site"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("writable copy");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("writable copy");
+        }
+    }
+    let config = std::fs::read_to_string(root.join("site.yaml")).expect("site.yaml");
+    std::fs::write(
+        copy.join("site.yaml"),
+        config + "\nsearch: { enabled: false }\n",
+    )
+    .expect("writable copy");
+    copy
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
 fn main() {
     for root in std::env::args().skip(1).filter(|a| !a.starts_with("--")) {
-        let options = BuildOptions {
-            root: PathBuf::from(&root),
-            ..BuildOptions::default()
-        };
-        let build = fastest(|| {
-            pipeline::build(&options).expect("the site builds");
-        });
-
-        // Indexing alone, on the same markdown output the build indexes.
-        let config = pipeline::load_config(&options).expect("site.yaml");
-        let load = LoadOptions {
-            drafts: false,
-            home_title: config.title.clone(),
-            languages: Vec::new(),
-        };
-        let site = content::load(&options.root, &load).expect("content");
-        // Callout titles do not change the text search indexes, so no theme strings are needed.
-        let strings = Default::default();
-        let targets = LinkTargets {
-            pages_by_source: &site.paths_by_source,
-            contacts: &config.contacts,
-            strings: &strings,
-            language: None,
-        };
-        // Code blocks give search the same text whether or not they are highlighted.
-        let kept = Default::default();
-        let code_blocks = quire::highlight::CodeBlocks {
-            syntaxes: None,
-            kept: &kept,
-        };
-        let render = |doc, path| Arc::new(markdown::render(doc, path, &targets, &code_blocks).0);
-        let pages: Vec<Arc<Rendered>> =
-            site.pages.iter().map(|p| render(&p.doc, &p.path)).collect();
-        let sections: Vec<Arc<Rendered>> = site
-            .sections
-            .iter()
-            .map(|s| render(&s.doc, &s.path))
-            .collect();
-        let mut files = 0;
-        let index = fastest(|| files = search::site_index(&site, &pages, &sections).len());
-
+        let root = PathBuf::from(root);
+        let off = without_search(&root);
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            with.push(timed(&root));
+            without.push(timed(&off));
+        }
+        let _ = std::fs::remove_dir_all(&off);
+        let wall = |runs: &[(Duration, Duration)]| median(runs.iter().map(|r| r.0).collect());
+        let cpu = |runs: &[(Duration, Duration)]| median(runs.iter().map(|r| r.1).collect());
         let ms = |d: Duration| (d.as_secs_f64() * 1000.0).round();
-        let share = |index: Duration, build: Duration| {
-            let percent = index.as_secs_f64() / (build - index.min(build)).as_secs_f64() * 100.0;
+        let adds = |on: Duration, off: Duration| {
+            let percent = (on.as_secs_f64() / off.as_secs_f64() - 1.0) * 100.0;
             (percent * 10.0).round() / 10.0
         };
         println!(
             "{}",
             serde_json::json!({
                 "site": root,
-                "pages": site.pages.len() + site.sections.len(),
-                "build_ms": ms(build.0),
-                "index_ms": ms(index.0),
-                "build_cpu_ms": ms(build.1),
-                "index_cpu_ms": ms(index.1),
-                "index_files": files,
-                "indexing_adds_percent": share(index.0, build.0),
-                "indexing_adds_percent_cpu": share(index.1, build.1),
+                "runs": RUNS,
+                "build_ms": ms(wall(&with)),
+                "build_without_search_ms": ms(wall(&without)),
+                "build_cpu_ms": ms(cpu(&with)),
+                "build_without_search_cpu_ms": ms(cpu(&without)),
+                "indexing_adds_percent": adds(wall(&with), wall(&without)),
+                "indexing_adds_percent_cpu": adds(cpu(&with), cpu(&without)),
             })
         );
     }

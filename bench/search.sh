@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Search benchmark: generated sites of 1,000 and 10,000 pages (bench/gen_site.py), built with
 # the release quire. Reports the index size, the bytes a first query downloads to show five
-# results (bench/first_query.mjs), and the share of build time spent indexing
-# (bench/search.rs); beside Pagefind's index on the same pages when `npm install pagefind`
-# works. Results go to bench/out/ (not committed).   Usage: bench/search.sh [PAGES...]
+# results (bench/first_query.mjs), and how much indexing adds to build time (bench/search.rs:
+# builds with and without search); beside Pagefind's index on the same pages when
+# `npm install pagefind` works. Results go to bench/out/ (not committed).
+# Usage: bench/search.sh [PAGES...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out
@@ -34,8 +35,8 @@ for n in $sizes; do
 import json, sys
 r = json.load(open('$out/search-$n.json'))
 t, i, q = r['timing'], r['index'], r['first_query']['queries']
-print('%d pages: build %d ms, indexing %d ms (adds %.1f%% wall, %.1f%% CPU); index %d files, %.1f MB raw, %.1f MB gzip'
-      % ($n, t['build_ms'], t['index_ms'], t['indexing_adds_percent'], t['indexing_adds_percent_cpu'], i['files'], i['raw_bytes'] / 1e6, i['gzip_bytes'] / 1e6))
+print('%d pages: build %d ms (%d ms CPU), without search %d ms (%d ms CPU): indexing adds %.1f%% wall, %.1f%% CPU; index %d files, %.1f MB raw, %.1f MB gzip'
+      % ($n, t['build_ms'], t['build_cpu_ms'], t['build_without_search_ms'], t['build_without_search_cpu_ms'], t['indexing_adds_percent'], t['indexing_adds_percent_cpu'], i['files'], i['raw_bytes'] / 1e6, i['gzip_bytes'] / 1e6))
 for x in q:
     print('  first query %-14s %5.1f KB gzip (script %.1f, index %.1f, pages %.1f), %d files' % (x['query'], x['total'] / 1024, x['script'] / 1024, x['index'] / 1024, x['pages'] / 1024, x['files']))
 if 'pagefind' in r:

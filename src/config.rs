@@ -24,6 +24,7 @@ const KEYS: &[&str] = &[
     "highlight_code",
     "last_updated_from_git",
     "languages",
+    "search",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -58,6 +59,22 @@ pub struct Config {
     /// Languages besides `language`, by code, each under its own URL folder (languages.rs).
     #[serde(default)]
     pub languages: BTreeMap<String, LanguageConfig>,
+    /// `search: { enabled: false }` leaves out the search index, page and box.
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
 }
 
 /// A phone contact articles may show with `<contact:ID>`; the number lives only here.
@@ -115,6 +132,7 @@ impl Default for Config {
             highlight_code: true,
             last_updated_from_git: false,
             languages: BTreeMap::new(),
+            search: SearchConfig::default(),
         }
     }
 }

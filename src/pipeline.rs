@@ -356,19 +356,21 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             )
         },
         || {
-            let search = search_input(
-                &languages,
-                &docs,
-                &pages,
-                &sections,
-                &mut cache.search_tokens,
-            );
-            let search = match options.defer_search {
-                true => Some(search),
-                false => {
+            let search = config.search.enabled.then(|| {
+                search_input(
+                    &languages,
+                    &docs,
+                    &pages,
+                    &sections,
+                    &mut cache.search_tokens,
+                )
+            });
+            let search = match (search, options.defer_search) {
+                (Some(search), false) => {
                     files.extend(search.index_files());
                     None
                 }
+                (search, _) => search,
             };
             checks::check_links(&site, &pages, &sections, &files, &mut diags);
             search
@@ -451,7 +453,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     if renderer.has_template("404.html") {
         own_page("404.html", renderer.render_not_found(&data, &shared));
     }
-    if renderer.has_template("search.html") {
+    if config.search.enabled && renderer.has_template("search.html") {
         for (lang, language) in languages.iter().enumerate() {
             own_page(
                 &format!("{}search/index.html", language.root),

@@ -34,11 +34,15 @@ const SHARD_BYTES: usize = 8 * 1024;
 /// strongest hits, and only a page bitmap of the rest.
 const MAX_SECTION_HITS: usize = 2000;
 const WORDS_FILE_BYTES: usize = 6 * 1024;
+/// Text of a section kept for its snippet (cut at a character): all of any usual section, and
+/// a bounded page file for a huge one, whose hits past it show its start.
+const SNIPPET_TEXT_BYTES: usize = 4 * 1024;
 /// BM25 parameters, applied at build time: postings store the term-frequency part, quantized.
 const K1: f64 = 1.2;
 /// Postings are merged in parallel, one group of tokens per task: 64 groups, by the top six
 /// bits of the token's hash.
 const MERGE_SHIFT: u32 = 58;
+const MERGE_BUCKETS: usize = 1 << (64 - MERGE_SHIFT);
 const B_BODY: f64 = 0.75;
 const B_TITLE: f64 = 0.5;
 
@@ -83,11 +87,11 @@ pub fn index_files(pages: &[SearchPage<'_>]) -> Vec<OutputFile> {
 /// `index_files` from tokens already counted: `tokens[i]` is `page_tokens(&pages[i])`.
 pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Vec<OutputFile> {
     let counted: Vec<&PageCounts> = tokens.iter().map(|t| &t.0).collect();
-    let sections: usize = counted.iter().map(|p| p.sections.len()).sum();
+    let sections: usize = counted.iter().map(|p| p.section_lengths.len()).sum();
     let avg_section = average(
         counted
             .iter()
-            .flat_map(|p| p.sections.iter().map(|s| s.length)),
+            .flat_map(|p| p.section_lengths.iter().copied()),
     );
     let avg_title = average(counted.iter().map(|p| p.title_length));
     let lists = merge_postings(&counted, avg_section, avg_title);
@@ -133,9 +137,9 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
 
 /// A shard's file, `s/N.bin`: each token's header (length and bytes of the token, title
 /// hits, section hits kept, sections found in, bitmap bytes, postings bytes) and postings,
-/// sorted by token; a long list goes to a file of its own (`t/N-K.bin`, postings bytes 0).
+/// in the order of the tokens' 64-bit hashes; a long list goes to a file of its own (`t/N-K.bin`, postings bytes 0).
 fn shard_files(n: usize, mut shard: Vec<&TokenList>) -> Vec<(String, Vec<u8>)> {
-    shard.sort_by(|a, b| a.token.cmp(b.token));
+    shard.sort_unstable_by_key(|l| l.hash);
     let mut files = Vec::new();
     let mut bytes = Vec::new();
     for list in shard {
@@ -157,27 +161,33 @@ fn shard_files(n: usize, mut shard: Vec<&TokenList>) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// Token counts of one page: its title and each heading section. Tokens are ranges of one
-/// text arena per page, so counting allocates nothing per token.
+/// Token counts of one page: its title and each heading section. Each field's distinct tokens
+/// are ranges of one text arena per page, so memory grows with distinct tokens, not text.
 struct PageCounts {
     arena: String,
-    title: Vec<Count>,
     title_length: usize,
-    sections: Vec<SectionCounts>,
+    section_lengths: Vec<usize>,
+    /// Every field's distinct tokens, grouped by merge bucket (the top bits of the hash):
+    /// bucket `b` is `postings[starts[b]..starts[b + 1]]`, the title's first, then each
+    /// section's in order.
+    postings: Vec<Count>,
+    starts: Vec<u32>,
 }
 
-struct SectionCounts {
-    tokens: Vec<Count>,
-    length: usize,
+impl PageCounts {
+    fn bucket(&self, b: usize) -> &[Count] {
+        &self.postings[self.starts[b] as usize..self.starts[b + 1] as usize]
+    }
 }
 
-/// A distinct token of a field: where it is in the arena, its hash (for sorting and merge
-/// buckets), how often the text has it and whether the heading does.
+/// A distinct token of a field: where it is in the arena, its hash, the field (0 for the
+/// title, else the section's index + 1), how often the text has it and whether the heading does.
 #[derive(Clone, Copy)]
 struct Count {
     hash: u64,
     start: u32,
     len: u32,
+    field: u32,
     tf: u32,
     heading: bool,
 }
@@ -188,71 +198,70 @@ impl Count {
     }
 }
 
+/// One field's tokens by hash. Two tokens sharing a 64-bit hash are not expected in any site.
+type FieldCounts = HashMap<u64, Count, BuildHasherDefault<HashAsIs>>;
+
 fn count_page(page: &SearchPage) -> PageCounts {
     let mut arena = String::new();
-    let mut raw = Vec::new();
-    let title_length = add_tokens(&mut arena, &mut raw, page.title, false);
-    let title = distinct(&arena, raw);
-    let sections = page
-        .sections
-        .iter()
-        .map(|s| {
-            let mut raw = Vec::new();
-            let length = add_tokens(&mut arena, &mut raw, &s.text, false);
-            add_tokens(&mut arena, &mut raw, &s.heading, true);
-            SectionCounts {
-                tokens: distinct(&arena, raw),
-                length,
-            }
+    let mut counts = FieldCounts::default();
+    let mut fields = Vec::new();
+    let title_length = add_tokens(&mut arena, &mut counts, page.title, false);
+    fields.extend(counts.drain().map(|(_, c)| Count { field: 0, ..c }));
+    let section_lengths = (page.sections.iter().enumerate())
+        .map(|(s, section)| {
+            let length = add_tokens(&mut arena, &mut counts, &section.text, false);
+            add_tokens(&mut arena, &mut counts, &section.heading, true);
+            let field = s as u32 + 1;
+            fields.extend(counts.drain().map(|(_, c)| Count { field, ..c }));
+            length
         })
         .collect();
+    // A stable counting sort by bucket keeps each bucket's fields in order.
+    let mut starts = vec![0u32; MERGE_BUCKETS + 1];
+    for c in &fields {
+        starts[merge_bucket(c.hash) + 1] += 1;
+    }
+    for b in 0..MERGE_BUCKETS {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts.clone();
+    let mut postings = fields.clone();
+    for c in fields {
+        let at = &mut next[merge_bucket(c.hash)];
+        postings[*at as usize] = c;
+        *at += 1;
+    }
     PageCounts {
         arena,
-        title,
         title_length,
-        sections,
+        section_lengths,
+        postings,
+        starts,
     }
 }
 
-/// Appends each token of `text` to the arena and to `raw`; returns the text's length.
-fn add_tokens(arena: &mut String, raw: &mut Vec<Count>, text: &str, heading: bool) -> usize {
+fn merge_bucket(hash: u64) -> usize {
+    (hash >> MERGE_SHIFT) as usize
+}
+
+/// Counts each token of `text`, adding new ones to the arena; returns the text's length.
+fn add_tokens(arena: &mut String, counts: &mut FieldCounts, text: &str, heading: bool) -> usize {
     tokenize(&normalize(text), |t| {
-        raw.push(Count {
-            hash: fnv64(FNV64_OFFSET, t.as_bytes()),
-            start: arena.len() as u32,
-            len: t.len() as u32,
-            tf: u32::from(!heading),
-            heading,
-        });
-        arena.push_str(t);
-    })
-}
-
-/// One entry per distinct token, sorted by hash then token, occurrences added up.
-fn distinct(arena: &str, mut raw: Vec<Count>) -> Vec<Count> {
-    raw.sort_unstable_by(|a, b| {
-        a.hash
-            .cmp(&b.hash)
-            .then_with(|| a.token(arena).cmp(b.token(arena)))
-    });
-    let mut out: Vec<Count> = Vec::with_capacity(raw.len());
-    for c in raw {
-        match out.last_mut() {
-            Some(last) if last.hash == c.hash && last.token(arena) == c.token(arena) => {
-                last.tf += c.tf;
-                last.heading |= c.heading;
+        let hash = fnv64(FNV64_OFFSET, t.as_bytes());
+        let count = counts.entry(hash).or_insert_with(|| {
+            arena.push_str(t);
+            Count {
+                hash,
+                start: (arena.len() - t.len()) as u32,
+                len: t.len() as u32,
+                field: 0,
+                tf: 0,
+                heading: false,
             }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The part of `counts` (sorted by hash) in merge bucket `b`: the top bits of the hash.
-fn in_bucket(counts: &[Count], b: u64) -> &[Count] {
-    let start = counts.partition_point(|c| c.hash >> MERGE_SHIFT < b);
-    let end = counts.partition_point(|c| c.hash >> MERGE_SHIFT <= b);
-    &counts[start..end]
+        });
+        count.tf += u32::from(!heading);
+        count.heading |= heading;
+    })
 }
 
 fn average(values: impl Iterator<Item = usize>) -> f64 {
@@ -269,6 +278,7 @@ fn average(values: impl Iterator<Item = usize>) -> f64 {
 /// then, for a token in more than `MAX_SECTION_HITS` sections, a bitmap of every page holding
 /// it (the section hits then keep only the strongest ones).
 struct TokenList<'a> {
+    hash: u64,
     token: &'a str,
     titles: usize,
     sections: usize,
@@ -315,41 +325,41 @@ fn merge_postings<'a>(
     // Parallel by token bucket: each task walks every page in order, collecting its bucket's
     // hits per token (so each list comes out sorted by page), then encodes each list.
     type ByHash<'a> = HashMap<u64, Vec<Hit<'a>>, BuildHasherDefault<HashAsIs>>;
-    let buckets: Vec<Vec<TokenList>> = (0..1u64 << (64 - MERGE_SHIFT))
+    let buckets: Vec<Vec<TokenList>> = (0..MERGE_BUCKETS)
         .into_par_iter()
         .map(|b| {
             let mut lists = ByHash::default();
             for (p, page) in pages.iter().enumerate() {
                 let p = p as u32;
-                for c in in_bucket(&page.title, b) {
-                    let imp = impact(c.tf, page.title_length, avg_title, B_TITLE, 255.0);
-                    lists
-                        .entry(c.hash)
-                        .or_default()
-                        .push((c.token(&page.arena), p, 0, imp));
-                }
-                for (s, section) in page.sections.iter().enumerate() {
-                    for c in in_bucket(&section.tokens, b) {
-                        let imp = impact(c.tf, section.length, avg_section, B_BODY, 127.0);
-                        let hit = (
-                            c.token(&page.arena),
+                for c in page.bucket(b) {
+                    let token = c.token(&page.arena);
+                    let hit = match c.field {
+                        0 => (
+                            token,
                             p,
-                            s as u32 + 1,
-                            imp << 1 | c.heading as u64,
-                        );
-                        // Two tokens sharing a 64-bit hash are not expected in any site.
-                        lists.entry(c.hash).or_default().push(hit);
-                    }
+                            0,
+                            impact(c.tf, page.title_length, avg_title, B_TITLE, 255.0),
+                        ),
+                        f => {
+                            let length = page.section_lengths[f as usize - 1];
+                            let imp = impact(c.tf, length, avg_section, B_BODY, 127.0);
+                            (token, p, f, imp << 1 | c.heading as u64)
+                        }
+                    };
+                    lists.entry(c.hash).or_default().push(hit);
                 }
             }
-            lists.values().map(|run| encode(run, pages.len())).collect()
+            lists
+                .iter()
+                .map(|(&hash, run)| encode(hash, run, pages.len()))
+                .collect()
         })
         .collect();
     buckets.into_iter().flatten().collect()
 }
 
 /// Encodes one token's hits (sorted by page, then title before sections).
-fn encode<'a>(run: &[Hit<'a>], page_count: usize) -> TokenList<'a> {
+fn encode<'a>(hash: u64, run: &[Hit<'a>], page_count: usize) -> TokenList<'a> {
     let titles = run.iter().filter(|h| h.2 == 0);
     let found_in = run.iter().filter(|h| h.2 != 0).count();
     let mut strongest = Vec::new();
@@ -389,6 +399,7 @@ fn encode<'a>(run: &[Hit<'a>], page_count: usize) -> TokenList<'a> {
     }
     bytes.extend_from_slice(&bitmap);
     TokenList {
+        hash,
         token: run[0].0,
         titles: title_count,
         sections: section_count,
@@ -428,7 +439,8 @@ fn word_files(lists: &[TokenList]) -> (usize, Vec<(String, Vec<u8>)>) {
     (count, files)
 }
 
-/// What the client shows for a page: its title, path and each section's heading, id and text.
+/// What the client shows for a page: its title, path and each section's heading, id and text
+/// (its first `SNIPPET_TEXT_BYTES`).
 fn fragment(page: &SearchPage) -> Vec<u8> {
     #[derive(Serialize)]
     struct Fragment<'a> {
@@ -444,7 +456,7 @@ fn fragment(page: &SearchPage) -> Vec<u8> {
     let s = page
         .sections
         .iter()
-        .map(|s| (s.heading.as_str(), s.id.as_str(), s.text.as_str()))
+        .map(|s| (s.heading.as_str(), s.id.as_str(), snippet_text(&s.text)))
         .collect();
     serde_json::to_vec(&Fragment {
         t: title,
@@ -452,6 +464,14 @@ fn fragment(page: &SearchPage) -> Vec<u8> {
         s,
     })
     .expect("plain data")
+}
+
+fn snippet_text(text: &str) -> &str {
+    let mut end = text.len().min(SNIPPET_TEXT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn write_varint(out: &mut Vec<u8>, mut n: u64) {
@@ -483,6 +503,15 @@ fn bucket(token: &str, count: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippet_text_is_cut_at_a_character() {
+        let long = "提现".repeat(SNIPPET_TEXT_BYTES);
+        let cut = snippet_text(&long);
+        assert_eq!(cut.len(), SNIPPET_TEXT_BYTES - SNIPPET_TEXT_BYTES % 3);
+        assert!(long.starts_with(cut));
+        assert_eq!(snippet_text("short"), "short");
+    }
 
     #[test]
     fn buckets_are_fnv1a() {

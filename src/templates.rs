@@ -37,6 +37,8 @@ struct SiteView<'a> {
     base_url: &'a str,
     language: &'a str,
     extra: &'a BTreeMap<String, yaml::Value>,
+    /// Whether the site has a search index (`search.enabled` in site.yaml).
+    search: bool,
 }
 
 /// A page as other pages list it.
@@ -266,6 +268,7 @@ impl Renderer {
                     base_url: &config.base_url,
                     language: &config.language,
                     extra: &config.extra,
+                    search: config.search.enabled,
                 };
                 let nav = nav_children(data.site, home);
                 LanguageShared {

@@ -307,3 +307,15 @@ fn typed_queries_show_the_right_articles_in_chromium() {
     );
     common::browser::assert_no_problems(&report["problems"], &report.to_string());
 }
+
+#[test]
+fn search_can_be_turned_off() {
+    let site = copy_tree(TestSite::bare(), "tests/search/fixture", "");
+    let config = site.read("site.yaml") + "search: { enabled: false }\n";
+    let site = site.file("site.yaml", config);
+    site.build().ok();
+    assert!(site.exists("public/settings/sync/index.html"));
+    assert!(!site.exists("public/search"), "no index and no search page");
+    let page = site.read("public/settings/sync/index.html");
+    assert!(!page.contains("search-input"), "no search box: {page}");
+}
