@@ -9,6 +9,8 @@ pub mod date;
 pub mod error;
 pub mod external;
 pub mod feeds;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hotline;
 pub mod init;
 pub mod markdown;
