@@ -44,7 +44,10 @@ fn fixture() -> &'static Mutex<Fixture> {
             "content/_index.md",
             "---\ntitle: Home\n---\n\n[page](faq/page.md) [other](faq/other.md)\n",
         );
-        write("content/faq/_index.md", "---\ntitle: FAQ\n---\n\nQuestions.\n");
+        write(
+            "content/faq/_index.md",
+            "---\ntitle: FAQ\n---\n\nQuestions.\n",
+        );
         write(
             "content/faq/other.md",
             "---\ntitle: Other\n---\n\n## 提现失败\n\n## Second heading\n\nText.\n",

@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
             .any(|c| c.is_whitespace() || c.is_control() || "<>:\"/\\|?*#%".contains(c)),
         "{slug:?}"
     );
-    assert!(!slug.starts_with(['-', '.']) && !slug.ends_with(['-', '.']), "{slug:?}");
+    assert!(
+        !slug.starts_with(['-', '.']) && !slug.ends_with(['-', '.']),
+        "{slug:?}"
+    );
 
     let id = heading_id(text);
     assert!(

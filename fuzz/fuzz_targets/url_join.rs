@@ -40,13 +40,17 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let encoded = encode_path(text);
-    assert!(encoded.is_ascii() && !encoded.contains([' ', '?', '#', '\\']), "{encoded}");
+    assert!(
+        encoded.is_ascii() && !encoded.contains([' ', '?', '#', '\\']),
+        "{encoded}"
+    );
     assert_eq!(decode_path(&encoded).as_deref(), Some(text));
     if let Some(decoded) = decode_path(text) {
         // Every `%` must start two hex digits.
-        let escapes_ok = text.split('%').skip(1).all(|rest| {
-            rest.len() >= 2 && rest.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit)
-        });
+        let escapes_ok = text
+            .split('%')
+            .skip(1)
+            .all(|rest| rest.len() >= 2 && rest.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit));
         assert!(escapes_ok, "{text:?} decoded to {decoded:?}");
     }
 
@@ -57,7 +61,10 @@ fuzz_target!(|data: &[u8]| {
         site_path(parts.next().unwrap_or("")),
     );
     let href = format!("{}{to}", root_prefix(&from));
-    assert_eq!(resolve(&format!("/{base}{from}"), &href), format!("/{base}{to}"));
+    assert_eq!(
+        resolve(&format!("/{base}{from}"), &href),
+        format!("/{base}{to}")
+    );
 
     let yaml = format!(
         "title: t\nbase_url: {}\n",
