@@ -996,8 +996,13 @@ fn hostile_requests(base: &str) -> Vec<(String, u16)> {
 
 /// One round of load: 16 keep-alive clients sending 100 requests each, 2 clients trickling a
 /// request a byte at a time and holding it unfinished until the others are done, the hostile
-/// requests, and a rebuild meanwhile.
-fn load_round(serving: &mut Serving, site: &TestSite, round: usize, tally: &Arc<Mutex<Tally>>) {
+/// requests, and rebuilds one after another meanwhile. Returns how many rebuilds.
+fn load_round(
+    serving: &mut Serving,
+    site: &TestSite,
+    round: usize,
+    tally: &Arc<Mutex<Tally>>,
+) -> usize {
     const CSS: &str = "body { margin: 0 }\n";
     let (address, base) = (serving.address.clone(), serving.base.clone());
     let check = |path: &str, reply: &Reply| -> Option<String> {
@@ -1099,16 +1104,20 @@ fn load_round(serving: &mut Serving, site: &TestSite, round: usize, tally: &Arc<
             }
         })
     };
-    for edit in 0..1 {
+    // Rebuild after rebuild until the fast clients are done.
+    let mut rebuilds = 0;
+    while rebuilds == 0 || !fast.iter().all(|client| client.is_finished()) {
         site.write(
             "content/faq/withdraw.md",
-            format!("---\ntitle: Withdrawals\n---\n\nVersion {round}.{edit}.\n"),
+            format!("---\ntitle: Withdrawals\n---\n\nVersion {round}.{rebuilds}.\n"),
         );
         serving.wait_for_change(&format!("{base}faq/withdraw/index.html"));
+        rebuilds += 1;
     }
     for client in fast.into_iter().chain(slow).chain([hostile]) {
         client.join().unwrap();
     }
+    rebuilds
 }
 
 #[test]
@@ -1118,18 +1127,19 @@ fn keep_alive_floods_slow_and_hostile_clients_during_rebuilds_get_right_answers_
     let tally = Arc::new(Mutex::new(Tally::default()));
     let at_start = serving.resident_kib();
     // The first rounds fill the allocator's per-thread arenas and the build cache.
+    let mut rebuilds = 0;
     for round in 0..2 {
-        load_round(&mut serving, &site, round, &tally);
+        rebuilds += load_round(&mut serving, &site, round, &tally);
     }
     let warm = serving.resident_kib();
     const ROUNDS: usize = 4;
     for round in 2..2 + ROUNDS {
-        load_round(&mut serving, &site, round, &tally);
+        rebuilds += load_round(&mut serving, &site, round, &tally);
     }
     let after = serving.resident_kib();
     let tally = tally.lock().unwrap();
     println!(
-        "load: {} requests served, {} refused, {} wrong; VmRSS {at_start} KiB at start, {warm} KiB after warm-up, {after} KiB after {ROUNDS} more rounds",
+        "load: {} requests served, {} refused, {} wrong, {rebuilds} rebuilds meanwhile; VmRSS {at_start} KiB at start, {warm} KiB after warm-up, {after} KiB after {ROUNDS} more rounds",
         tally.served,
         tally.refused,
         tally.wrong.len()
