@@ -35,3 +35,17 @@ fn a_percent_escape_is_two_hex_digits_or_nothing() {
     assert_eq!(decode_path("%-1"), None);
     assert_eq!(decode_path("%2B1").as_deref(), Some("+1"));
 }
+
+/// search_tokens: a long number cut at 32 characters right after its decimal point was indexed
+/// as `i000…0.`, a token no query gives back (typing it drops the trailing point). The word is
+/// now cut before the point, on both sides (`tests/search_cases.json` holds the case for
+/// search.js too).
+#[test]
+fn a_word_cut_at_the_limit_is_found_by_typing_it() {
+    let text = format!("i{}.{}", "0".repeat(30), "0009223");
+    let (tokens, _) = quire::fuzzing::search_tokens(&text);
+    assert_eq!(tokens, [format!("i{}", "0".repeat(30))]);
+    for token in &tokens {
+        assert_eq!(&quire::fuzzing::search_tokens(token).0, &[token.clone()]);
+    }
+}
