@@ -30,6 +30,17 @@ fn fixture() -> &'static Mutex<Fixture> {
         } else {
             std::env::temp_dir()
         };
+        // libFuzzer ends the process without running destructors: clear the folders that
+        // earlier runs left, whose processes are gone.
+        for entry in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("quire-fuzz-")
+                && Path::new("/proc/self").exists()
+                && !Path::new("/proc").join(pid).exists()
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
         let root = tmp.join(format!("quire-fuzz-{}", std::process::id()));
         let write = |rel: &str, text: &str| {
             let path = root.join(rel);
