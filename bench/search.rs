@@ -53,6 +53,7 @@ fn main() {
         let load = LoadOptions {
             drafts: false,
             home_title: config.title.clone(),
+            languages: Vec::new(),
         };
         let site = content::load(&options.root, &load).expect("content");
         // Callout titles do not change the text search indexes, so no theme strings are needed.
@@ -61,6 +62,7 @@ fn main() {
             pages_by_source: &site.paths_by_source,
             contacts: &config.contacts,
             strings: &strings,
+            language: None,
         };
         let render = |doc, path| Arc::new(markdown::render(doc, path, &targets).0);
         let pages: Vec<Arc<Rendered>> =

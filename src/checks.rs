@@ -258,11 +258,10 @@ pub(crate) fn external_links(
 /// reported at its front matter line.
 pub(crate) fn check_templates_exist(site: &Site, renderer: &Renderer, diags: &mut Diagnostics) {
     let pages = site.pages.iter().map(|p| (&p.doc, "page.html"));
-    let sections = site
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" }));
+    let sections = site.sections.iter().map(|s| match s.parent {
+        None => (&s.doc, "index.html"),
+        Some(_) => (&s.doc, "section.html"),
+    });
     for (doc, fallback) in pages.chain(sections) {
         let name = template_name(doc, fallback);
         if renderer.has_template(name) {

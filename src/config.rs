@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::languages::LanguageConfig;
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -20,6 +21,8 @@ const KEYS: &[&str] = &[
     "output_dir",
     "extra",
     "contacts",
+    "last_updated_from_git",
+    "languages",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -45,6 +48,12 @@ pub struct Config {
     /// The only phone numbers the site may show (see hotline.rs).
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Pages without front matter `updated` take the date of their file's last git commit.
+    #[serde(default)]
+    pub last_updated_from_git: bool,
+    /// Languages besides `language`, by code, each under its own URL folder (languages.rs).
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
 }
 
 /// A phone contact articles may show with `<contact:ID>`; the number lives only here.
@@ -96,6 +105,8 @@ impl Default for Config {
             output_dir: default_output_dir(),
             extra: Default::default(),
             contacts: Vec::new(),
+            last_updated_from_git: false,
+            languages: BTreeMap::new(),
         }
     }
 }
@@ -124,6 +135,10 @@ impl Config {
             return Err(d.into());
         }
         check_contacts(&config.contacts, text, path)?;
+        let problems = crate::languages::check_config(&config, text, path);
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
         Ok(config)
     }
 
@@ -228,7 +243,7 @@ fn normalize_base_url(url: &str) -> String {
     }
 }
 
-fn is_language_tag(tag: &str) -> bool {
+pub(crate) fn is_language_tag(tag: &str) -> bool {
     tag.split('-').all(|part| {
         !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
     })

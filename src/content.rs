@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::config::{closest, unknown_field};
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::languages::{self, ContentLanguage};
 use crate::url::slugify;
 use crate::yaml;
 
@@ -28,6 +29,7 @@ const FRONT_MATTER_KEYS: &[&str] = &[
     "slug",
     "template",
     "tags",
+    "aliases",
     "sort_by",
     "extra",
 ];
@@ -47,6 +49,9 @@ pub struct FrontMatter {
     pub template: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Old URLs of the page, each published as a redirect to it (see aliases.rs).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Sections only: how their pages are ordered (`weight`, `date` or `title`).
     pub sort_by: Option<SortBy>,
     #[serde(default)]
@@ -85,6 +90,18 @@ pub struct Document {
 }
 
 impl Document {
+    /// The file line (1-based) of front matter key `key`, for errors about its value; line 1
+    /// when it is not written at the start of a line.
+    pub fn key_line(&self, key: &str) -> usize {
+        self.front_matter
+            .lines()
+            .position(|l| {
+                l.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
+            .map_or(1, |i| i + 2)
+    }
+
     /// The text of file line `line` (1-based), for showing it under an error.
     pub fn line_text(&self, line: usize) -> Option<&str> {
         if line >= self.body_line {
@@ -104,6 +121,13 @@ pub struct Page {
     /// Site path, e.g. `faq/withdrawal-failed/`.
     pub path: String,
     pub section: usize,
+    /// Its language, as an index into the site's languages (0: the default language).
+    pub lang: usize,
+    /// The file of the default language it translates (its own file when it is in that
+    /// language, `content/faq/a.md` for `content/faq/a.en.md`), whether or not that exists.
+    pub original: PathBuf,
+    /// Per language, the site path of this page in that language (languages.rs).
+    pub translations: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +143,10 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Indexes into `Site::sections`, by weight then title.
     pub subsections: Vec<usize>,
+    /// Its language; each language has a section tree of its own (languages.rs).
+    pub lang: usize,
+    /// Per language, the site path of this folder's section in that language.
+    pub translations: Vec<Option<String>>,
 }
 
 /// A non-markdown file under `content/`, published at the same relative place.
@@ -133,6 +161,8 @@ pub struct Asset {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
     pub sections: Vec<Section>,
+    /// Per language, the index of its home section (the default language's is 0).
+    pub homes: Vec<usize>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
     /// Source file (relative to the site root, e.g. `content/faq/a.md`) -> site path.
@@ -146,6 +176,8 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Title of the home page when content/ has no `_index.md` (the site's title).
     pub home_title: String,
+    /// The languages besides the default one: `a.<code>.md` is a translation (languages.rs).
+    pub languages: Vec<ContentLanguage>,
 }
 
 /// Files an editor leaves behind while saving; never content. `quire serve` ignores changes
@@ -329,16 +361,22 @@ pub fn assemble(
 ) -> Result<Site> {
     let mut diags = Diagnostics::default();
     diags.extend(listing.diags.iter().cloned());
+    let language_count = 1 + options.languages.len();
     let mut site = Site {
         sections: Vec::new(),
+        homes: Vec::with_capacity(language_count),
         pages: Vec::new(),
         assets: listing.assets.clone(),
         paths_by_source: HashMap::with_capacity(listing.markdown.len() + listing.dirs.len()),
         warnings: Vec::new(),
     };
-    // By folder, as indexes into `listing.dirs`.
-    let mut section_of_dir: Vec<Option<usize>> = vec![None; listing.dirs.len()];
-    let mut index_docs: Vec<Vec<Arc<Document>>> = vec![Vec::new(); listing.dirs.len()];
+    // By language, then by folder as indexes into `listing.dirs`.
+    let mut section_of_dir: Vec<Vec<Option<usize>>> =
+        vec![vec![None; listing.dirs.len()]; language_count];
+    let mut index_docs: Vec<Vec<Vec<Arc<Document>>>> =
+        vec![vec![Vec::new(); listing.dirs.len()]; language_count];
+    // Whether a folder holds a file of the language, itself or below it.
+    let mut has_content: Vec<Vec<bool>> = vec![vec![false; listing.dirs.len()]; language_count];
     let mut page_docs = Vec::with_capacity(listing.markdown.len());
     for (found, doc) in listing.markdown.iter().zip(docs) {
         let doc = match doc {
@@ -351,17 +389,49 @@ pub fn assemble(
         if doc.meta.draft && !options.drafts {
             continue;
         }
-        if found.section_index {
-            index_docs[found.dir].push(doc);
+        let (lang, stem) = languages::file_language(&found.rel, &options.languages);
+        let (section_index, slug) = match lang {
+            0 => (found.section_index, found.slug.clone()),
+            _ => (
+                is_index_file(&format!("{}.md", stem.to_lowercase())),
+                slugify(stem),
+            ),
+        };
+        has_content[lang][found.dir] = true;
+        if section_index {
+            index_docs[lang][found.dir].push(doc);
         } else {
-            page_docs.push((found, doc));
+            let ext = found.rel.extension().unwrap_or_default().to_string_lossy();
+            let original = Path::new(CONTENT_DIR)
+                .join(&found.rel)
+                .with_file_name(format!("{stem}.{ext}"));
+            page_docs.push((found, lang, slug, original, doc));
+        }
+    }
+    for has in &mut has_content {
+        for d in (1..listing.dirs.len()).rev() {
+            if has[d]
+                && let Some(p) = listing.parents[d]
+            {
+                has[p] = true;
+            }
         }
     }
 
-    // Sections: every folder; parents come before children because the walk is depth-first.
-    for (d, dir) in listing.dirs.iter().enumerate() {
+    // Sections: every folder (in other languages than the default one, every folder that holds
+    // a file of the language, and the home); parents come before children because the walk is
+    // depth-first.
+    for (lang, dir, d) in (0..language_count).flat_map(|lang| {
+        let has = &has_content[lang];
+        listing
+            .dirs
+            .iter()
+            .enumerate()
+            .filter(move |&(d, _)| lang == 0 || d == 0 || has[d])
+            .map(move |(d, dir)| (lang, dir, d))
+    }) {
         let dir = dir.clone();
-        let mut docs = std::mem::take(&mut index_docs[d]);
+        let mut docs = std::mem::take(&mut index_docs[lang][d]);
         // `_index.md` wins over README.md/index.md only if it is alone; two are a conflict.
         docs.sort_by_key(|d| !d.source.ends_with("_index.md"));
         if docs.len() > 1 {
@@ -371,16 +441,18 @@ pub fn assemble(
                 &section_site_path(&dir, None),
             ));
         }
-        let parent = listing.parents[d].and_then(|p| section_of_dir[p]);
+        let parent = listing.parents[d].and_then(|p| section_of_dir[lang][p]);
         if d != 0 && parent.is_none() {
             continue; // inside a draft or skipped folder
         }
+        let language = lang.checked_sub(1).map(|l| &options.languages[l]);
         let has_index_file = !docs.is_empty();
         let doc = match docs.into_iter().next() {
             Some(d) => d,
-            None if dir == Path::new("") => {
-                Arc::new(implicit_section_doc(&dir, &options.home_title))
-            }
+            None if dir == Path::new("") => Arc::new(implicit_section_doc(
+                &dir,
+                language.map_or(&options.home_title, |l| &l.home_title),
+            )),
             None => Arc::new(implicit_section_doc(
                 &dir,
                 &dir.file_name().unwrap_or_default().to_string_lossy(),
@@ -392,15 +464,20 @@ pub fn assemble(
         let path = section_site_path(&dir, doc.meta.slug.as_deref());
         let path = match parent {
             Some(p) => format!("{}{}", site.sections[p].path, last_segment(&path)),
-            None => path,
+            None => language.map_or(path, |l| format!("{}/", l.code)),
         };
         let index = site.sections.len();
-        section_of_dir[d] = Some(index);
+        section_of_dir[lang][d] = Some(index);
+        if parent.is_none() {
+            site.homes.push(index);
+        }
         // A folder without `_index.md` still has a page, so links to its index resolve.
-        site.paths_by_source.insert(
-            Path::new(CONTENT_DIR).join(&dir).join("_index.md"),
-            path.clone(),
-        );
+        let index_file = Path::new(CONTENT_DIR).join(&dir).join("_index.md");
+        let index_file = match language {
+            Some(l) => languages::translation_source(&index_file, &l.code),
+            None => index_file,
+        };
+        site.paths_by_source.insert(index_file, path.clone());
         if has_index_file {
             site.paths_by_source
                 .insert(doc.source.clone(), path.clone());
@@ -413,6 +490,8 @@ pub fn assemble(
             parent,
             pages: Vec::new(),
             subsections: Vec::new(),
+            lang,
+            translations: Vec::new(),
         });
         if let Some(p) = parent {
             site.sections[p].subsections.push(index);
@@ -421,14 +500,21 @@ pub fn assemble(
     if site.sections.is_empty() {
         return Err(Error::new(diags.list));
     }
+    if site.homes.len() < language_count {
+        diags.push(
+            Diagnostic::error(CONTENT_DIR, "a language's home page is a draft")
+                .help("a `_index.<language>.md` at the top of content/ cannot be `draft: true`; every language needs its home page"),
+        );
+        return Err(Error::new(diags.list));
+    }
 
-    for (found, doc) in page_docs {
-        let Some(section) = section_of_dir[found.dir] else {
+    for (found, lang, slug, original, doc) in page_docs {
+        let Some(section) = section_of_dir[lang][found.dir] else {
             continue;
         };
         let slug = match doc.meta.slug.as_deref() {
             Some(s) => slugify(s),
-            None => found.slug.clone(),
+            None => slug,
         };
         if slug.is_empty() {
             diags.push(
@@ -438,12 +524,26 @@ pub fn assemble(
             continue;
         }
         let path = format!("{}{slug}/", site.sections[section].path);
+        if let Some(l) = lang.checked_sub(1) {
+            // Links look translations up by their lower-case suffix (`a.en.md`), however written.
+            let code = &options.languages[l].code;
+            site.paths_by_source
+                .insert(languages::translation_source(&original, code), path.clone());
+        }
         site.paths_by_source
             .insert(doc.source.clone(), path.clone());
         let index = site.pages.len();
         site.sections[section].pages.push(index);
-        site.pages.push(Page { doc, path, section });
+        site.pages.push(Page {
+            doc,
+            path,
+            section,
+            lang,
+            original,
+            translations: Vec::new(),
+        });
     }
+    languages::link_translations(&mut site, language_count);
 
     check_unique_paths(&site, &mut diags);
     sort_site(&mut site);
@@ -660,6 +760,11 @@ fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
                 )),
                 None => d.help("put custom values under `extra:`"),
             }
+        }
+        None if e.message.contains("expected a sequence") => {
+            Diagnostic::error(source, format!("invalid front matter: {}", e.message)).help(
+                "this key takes a list: `tags: [提现, 账户安全]`, or one item per line after `- `",
+            )
         }
         None => Diagnostic::error(source, format!("invalid front matter: {}", e.message))
             .help("check the YAML on this line: indent with spaces, quote text that contains `: `"),

@@ -1,6 +1,7 @@
 //! quire: a static documentation site generator. `main.rs` only parses arguments; everything
 //! else lives here, one module per pipeline stage (see README.md, "Architecture").
 
+mod aliases;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -11,14 +12,17 @@ pub mod external;
 pub mod feeds;
 #[doc(hidden)]
 pub mod fuzzing;
+mod git_dates;
 pub mod hotline;
 pub mod init;
+pub mod languages;
 pub mod markdown;
 pub mod memo;
 pub mod output;
 pub mod pipeline;
 pub mod search;
 pub mod serve;
+mod tags;
 pub mod templates;
 pub mod theme;
 pub mod url;

@@ -73,6 +73,9 @@ pub struct LinkTargets<'a> {
     pub contacts: &'a [Contact],
     /// The theme's UI strings, for the titles of callouts (`callout_note`, `callout_warning`, ...).
     pub strings: &'a BTreeMap<String, String>,
+    /// The lower-case code of the page's language when it is not the default one: a link to
+    /// `a.md` then leads to its translation `a.<code>.md` where there is one.
+    pub language: Option<&'a str>,
 }
 
 /// A `contact:` link being rendered: its closing text and whether the author's text is replaced.
@@ -637,7 +640,11 @@ fn rewrite_link<'e>(
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"));
         if is_markdown {
-            match from.targets.pages_by_source.get(&joined) {
+            let by_source = from.targets.pages_by_source;
+            let translated = from.targets.language.and_then(|code| {
+                by_source.get(&crate::languages::translation_source(&joined, code))
+            });
+            match translated.or_else(|| by_source.get(&joined)) {
                 Some(path) => path.clone(),
                 None => {
                     diags.push(link_error(
@@ -751,6 +758,7 @@ mod tests {
             pages_by_source: &pages,
             contacts: &contacts,
             strings: &strings,
+            language: None,
         };
         render(&doc, path, &targets)
     }

@@ -12,12 +12,14 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Document, Listing, LoadOptions, Site};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::languages::{self, Language};
 use crate::markdown::{self, LinkTargets, Rendered};
 use crate::memo::{FileChanges, Memo, hash_of};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
+use crate::tags::TagPages;
 use crate::templates::{RenderedSite, Renderer, templates_key};
 use crate::theme::{self, Source};
-use crate::{checks, external, feeds, search};
+use crate::{aliases, checks, external, feeds, git_dates, search};
 
 /// What a build is asked to do, beyond what site.yaml says.
 #[derive(Debug, Clone, Default)]
@@ -53,35 +55,54 @@ pub struct BuiltSite {
     pub search: Option<SearchInput>,
 }
 
-/// Every page's title, URL, text and counted tokens: all the search index is made of.
+/// Every page's title, URL, text and counted tokens: all the search indexes are made of.
+/// Each language has an index of its own, under its folder (`search/`, `en/search/`).
 pub struct SearchInput {
-    /// (site path, title, rendered markdown), pages then sections.
+    /// Per language: its folder (`""`, `en/`) and its pages.
+    languages: Vec<(String, LanguagePages)>,
+}
+
+/// (site path, title, rendered markdown) of one language's pages then sections, and their tokens.
+#[derive(Default)]
+struct LanguagePages {
     pages: Vec<(String, String, Arc<Rendered>)>,
     tokens: Vec<Arc<search::PageTokens>>,
 }
 
 impl std::fmt::Debug for SearchInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pages: usize = self.languages.iter().map(|(_, l)| l.pages.len()).sum();
         f.debug_struct("SearchInput")
-            .field("pages", &self.pages.len())
+            .field("pages", &pages)
             .finish()
     }
 }
 
 impl SearchInput {
-    /// The search index files (`search/meta.json` and its versioned folder).
+    /// The search index files (`search/meta.json` and its versioned folder, per language).
     pub fn index_files(&self) -> Vec<OutputFile> {
-        let pages: Vec<search::SearchPage> = self
-            .pages
-            .iter()
-            .map(|(path, title, rendered)| search::SearchPage {
-                path,
-                title,
-                sections: &rendered.sections,
-            })
-            .collect();
-        let tokens: Vec<&search::PageTokens> = self.tokens.iter().map(|t| &**t).collect();
-        search::index_from_tokens(&pages, &tokens)
+        let mut files = Vec::new();
+        for (root, language) in &self.languages {
+            let pages: Vec<search::SearchPage> = language
+                .pages
+                .iter()
+                .map(|(path, title, rendered)| search::SearchPage {
+                    path,
+                    title,
+                    sections: &rendered.sections,
+                })
+                .collect();
+            let tokens: Vec<&search::PageTokens> = language.tokens.iter().map(|t| &**t).collect();
+            files.extend(
+                search::index_from_tokens(&pages, &tokens)
+                    .into_iter()
+                    .map(|f| OutputFile {
+                        path: format!("{root}{}", f.path),
+                        ..f
+                    }),
+            );
+        }
+        files
     }
 }
 
@@ -161,10 +182,18 @@ impl BuildCache {
 /// Runs every stage, reusing what `cache` kept from earlier builds of the same site.
 pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Result<BuiltSite> {
     let config = load_config(options);
-    let home_title = config.as_ref().map(|c| c.title.clone()).unwrap_or_default();
-    let site = load_content(options, home_title, cache);
+    let languages = config
+        .as_ref()
+        .map(languages::languages)
+        .unwrap_or_default();
+    let load = LoadOptions {
+        drafts: options.drafts,
+        home_title: config.as_ref().map(|c| c.title.clone()).unwrap_or_default(),
+        languages: languages::content_languages(&languages),
+    };
+    let site = load_content(options, &load, cache);
     // Report the problems of site.yaml and of every article together.
-    let (config, site) = match (config, site) {
+    let (config, mut site) = match (config, site) {
         (Ok(config), Ok(site)) => (config, site),
         (config, site) => {
             let errors = config.err().into_iter().chain(site.err());
@@ -172,6 +201,10 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         }
     };
     let theme = theme::load(&options.root, &config.theme, &config.language)?;
+    let mut strings = vec![theme.strings.clone()];
+    for language in &languages[1..] {
+        strings.push(theme.strings_for(&language.code)?);
+    }
     let renderer = match &cache.renderer {
         Some(r) if r.key() == templates_key(&theme) => r.clone(),
         _ => Arc::new(Renderer::new(&theme)?),
@@ -180,16 +213,23 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
 
     let mut diags = Diagnostics::default();
     diags.extend(site.warnings.iter().cloned());
+    if config.last_updated_from_git {
+        diags.extend(git_dates::fill_updated(&options.root, &mut site));
+    }
     checks::check_templates_exist(&site, &renderer, &mut diags);
-    let docs: Vec<(&Document, &str)> = site
+    let docs: Vec<(&Document, &str, usize)> = site
         .pages
         .iter()
-        .map(|p| (&*p.doc, p.path.as_str()))
-        .chain(site.sections.iter().map(|s| (&*s.doc, s.path.as_str())))
+        .map(|p| (&*p.doc, p.path.as_str(), p.lang))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&*s.doc, s.path.as_str(), s.lang)),
+        )
         .collect();
     let phone_numbers: Vec<_> = docs
         .par_iter()
-        .map(|(doc, _)| {
+        .map(|(doc, _, _)| {
             let found = cache
                 .phone_numbers
                 .get_or_make(&doc.fingerprint, || checks::phone_numbers_in(doc));
@@ -200,11 +240,18 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     diags.extend(phone_numbers.into_iter().flat_map(|(_, found)| found));
     diags.extend(checks::phone_numbers_in_config(&options.root));
 
-    let targets = LinkTargets {
-        pages_by_source: &site.paths_by_source,
-        contacts: &config.contacts,
-        strings: &theme.strings,
-    };
+    // Per language: its UI strings (callout titles) and the translations links prefer.
+    let codes: Vec<String> = languages.iter().map(|l| l.code.to_lowercase()).collect();
+    let targets: Vec<LinkTargets> = strings
+        .iter()
+        .enumerate()
+        .map(|(lang, strings)| LinkTargets {
+            pages_by_source: &site.paths_by_source,
+            contacts: &config.contacts,
+            strings,
+            language: (lang > 0).then(|| codes[lang].as_str()),
+        })
+        .collect();
     // Links resolve against every page's path, so adding, removing or renaming a page renders
     // every document again; an edit inside a page does not.
     let paths_key = site
@@ -212,13 +259,16 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         .iter()
         .map(|entry| hash_of(&entry))
         .fold(0u64, u64::wrapping_add);
-    let targets_key = hash_of(&(paths_key, &config.contacts, &theme.strings));
+    let targets_keys: Vec<u64> = targets
+        .iter()
+        .map(|t| hash_of(&(paths_key, &config.contacts, t.strings, t.language)))
+        .collect();
     let rendered: Vec<_> = docs
         .par_iter()
-        .map(|&(doc, path)| {
-            let key = hash_of(&(doc.fingerprint, path, targets_key));
+        .map(|&(doc, path, lang)| {
+            let key = hash_of(&(doc.fingerprint, path, targets_keys[lang]));
             let value = cache.rendered.get_or_make(&key, || {
-                let (rendered, found) = markdown::render(doc, path, &targets);
+                let (rendered, found) = markdown::render(doc, path, &targets[lang]);
                 (Arc::new(rendered), found)
             });
             (key, value)
@@ -250,19 +300,46 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     }
     let summaries: Vec<&str> = pages.iter().map(|r| r.summary.as_str()).collect();
     files.push(OutputFile::bytes("robots.txt", feeds::robots(&config)));
+    // Tag pages are listed (empty) before links are checked, so articles may link to them.
+    let tag_pages = TagPages::new(&site, &languages, &renderer, &mut diags);
+    files.extend(tag_pages.feeds(&languages, &site, &summaries));
+    let tag_paths = tag_pages.paths();
+    let tag_pages_at = files.len();
+    files.extend(
+        tag_paths
+            .iter()
+            .map(|path| OutputFile::bytes(file_for_site_path(path), Vec::new())),
+    );
     // The feeds are written while the links are checked, which needs only their paths.
     let feeds_at = files.len();
     files.push(OutputFile::bytes("sitemap.xml", Vec::new()));
-    files.push(OutputFile::bytes("atom.xml", Vec::new()));
-    let ((sitemap, atom), search) = rayon::join(
+    for language in &languages {
+        files.push(OutputFile::bytes(
+            format!("{}atom.xml", language.root),
+            Vec::new(),
+        ));
+    }
+    // Checked with the other errors; added after the link check, so links go to the pages.
+    let redirects = aliases::redirects(&languages, &site, &files, &mut diags);
+    let ((sitemap, atoms), search) = rayon::join(
         || {
             rayon::join(
-                || feeds::sitemap(&config, &site),
-                || feeds::atom(&config, &site, &summaries),
+                || feeds::sitemap(&languages, &site, &tag_paths),
+                || {
+                    (languages.iter().enumerate())
+                        .map(|(lang, language)| feeds::atom(language, lang, &site, &summaries))
+                        .collect::<Vec<_>>()
+                },
             )
         },
         || {
-            let search = search_input(&docs, &pages, &sections, &mut cache.search_tokens);
+            let search = search_input(
+                &languages,
+                &docs,
+                &pages,
+                &sections,
+                &mut cache.search_tokens,
+            );
             let search = match options.defer_search {
                 true => Some(search),
                 false => {
@@ -275,18 +352,23 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         },
     );
     files[feeds_at] = OutputFile::bytes("sitemap.xml", sitemap);
-    files[feeds_at + 1] = OutputFile::bytes("atom.xml", atom);
+    for (i, atom) in atoms.into_iter().enumerate() {
+        let at = feeds_at + 1 + i;
+        files[at] = OutputFile::bytes(files[at].path.clone(), atom);
+    }
+    files.extend(redirects);
     if diags.has_errors() {
         return Err(Error::new(diags.list));
     }
 
     let data = RenderedSite {
         config: &config,
+        languages: &languages,
         site: &site,
         pages: &pages,
         sections: &sections,
     };
-    let shared = renderer.shared(&data, &theme.strings, &mut cache.section_values);
+    let shared = renderer.shared(&data, &strings, &mut cache.section_values);
     let keys: Vec<u64> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| renderer.page_key(&data, &shared, i))
@@ -296,7 +378,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                 .map(|i| renderer.section_key(&data, &shared, i)),
         )
         .collect();
-    let paths: Vec<&str> = docs.iter().map(|&(_, path)| path).collect();
+    let paths: Vec<&str> = docs.iter().map(|&(_, path, _)| path).collect();
     let html: Vec<_> = keys
         .par_iter()
         .zip(&paths)
@@ -324,6 +406,16 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             Err(e) => diags.extend(e.diagnostics),
         }
     }
+    for (at, html) in (tag_pages_at..).zip(tag_pages.render(&renderer, &data, &shared)) {
+        match html {
+            Ok(html) => {
+                let links = checks::linked_files(&files[at].path, html.as_bytes());
+                linked.push((at, links.into()));
+                files[at] = OutputFile::bytes(files[at].path.clone(), html);
+            }
+            Err(e) => diags.extend(e.diagnostics),
+        }
+    }
     // The pages quire makes itself, when the theme has their templates.
     let mut own_page = |file: &str, html: Result<String>| match html {
         Ok(html) => {
@@ -337,7 +429,12 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         own_page("404.html", renderer.render_not_found(&data, &shared));
     }
     if renderer.has_template("search.html") {
-        own_page("search/index.html", renderer.render_search(&shared));
+        for (lang, language) in languages.iter().enumerate() {
+            own_page(
+                &format!("{}search/index.html", language.root),
+                renderer.render_search(&data, &shared, lang),
+            );
+        }
     }
     checks::check_unique_files(&files, &mut diags);
     let links: AHashMap<&str, &[String]> = linked
@@ -362,10 +459,11 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     })
 }
 
-/// What the search index is made of; each page's tokens are counted once and kept while its
+/// What the search indexes are made of; each page's tokens are counted once and kept while its
 /// title and text are unchanged.
 fn search_input(
-    docs: &[(&Document, &str)],
+    languages: &[Language],
+    docs: &[(&Document, &str, usize)],
     pages: &[Arc<Rendered>],
     sections: &[Arc<Rendered>],
     memo: &mut Memo<u64, Arc<search::PageTokens>>,
@@ -373,7 +471,7 @@ fn search_input(
     let pages: Vec<(String, String, Arc<Rendered>)> = docs
         .iter()
         .zip(pages.iter().chain(sections))
-        .map(|(&(doc, path), rendered)| (path.to_owned(), doc.title.clone(), rendered.clone()))
+        .map(|(&(doc, path, _), rendered)| (path.to_owned(), doc.title.clone(), rendered.clone()))
         .collect();
     let counted: Vec<(u64, Arc<search::PageTokens>)> = pages
         .par_iter()
@@ -390,9 +488,16 @@ fn search_input(
         })
         .collect();
     memo.keep(counted.iter().cloned());
+    let mut by_language: Vec<(String, LanguagePages)> = languages
+        .iter()
+        .map(|l| (l.root.clone(), LanguagePages::default()))
+        .collect();
+    for ((page, (_, tokens)), &(_, _, lang)) in pages.into_iter().zip(counted).zip(docs) {
+        by_language[lang].1.pages.push(page);
+        by_language[lang].1.tokens.push(tokens);
+    }
     SearchInput {
-        pages,
-        tokens: counted.into_iter().map(|(_, tokens)| tokens).collect(),
+        languages: by_language,
     }
 }
 
@@ -400,7 +505,7 @@ fn search_input(
 /// they changed.
 fn load_content(
     options: &BuildOptions,
-    home_title: String,
+    load: &LoadOptions,
     cache: &mut BuildCache,
 ) -> Result<Site> {
     let (listing, walked) = match &cache.listing {
@@ -433,14 +538,7 @@ fn load_content(
         }
     }
     let docs = read.into_iter().map(|(doc, _)| doc).collect();
-    content::assemble(
-        &listing,
-        docs,
-        &LoadOptions {
-            drafts: options.drafts,
-            home_title,
-        },
-    )
+    content::assemble(&listing, docs, load)
 }
 
 /// Builds the site and swaps it into the output folder; on any error the old site stays.

@@ -13,8 +13,10 @@ use crate::config::Config;
 use crate::content::{Document, Site};
 use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
+use crate::languages::{Language, LanguageLink, language_links};
 use crate::markdown::{Rendered, TocEntry};
 use crate::memo::{Keyed, Memo, hash_of};
+use crate::tags::{self, TagLink};
 use crate::theme::Theme;
 use crate::url::root_prefix;
 use crate::yaml;
@@ -39,14 +41,14 @@ struct SiteView<'a> {
 
 /// A page as other pages list it.
 #[derive(Serialize, Hash)]
-struct PageRef<'a> {
+pub(crate) struct PageRef<'a> {
     title: &'a str,
     description: &'a str,
     path: &'a str,
     date: Option<Ymd>,
     summary: &'a str,
     reading_time: usize,
-    tags: &'a [String],
+    tags: Vec<TagLink<'a>>,
 }
 
 /// A date as templates see it, `YYYY-MM-DD`; formatted only when a page is rendered.
@@ -123,6 +125,8 @@ struct Crumb<'a> {
 /// The rendered markdown of every page and section, parallel to `Site::pages` and `Site::sections`.
 pub struct RenderedSite<'a> {
     pub config: &'a Config,
+    /// The site's languages, the default one first (languages.rs).
+    pub languages: &'a [Language],
     pub site: &'a Site,
     pub pages: &'a [Arc<Rendered>],
     pub sections: &'a [Arc<Rendered>],
@@ -130,11 +134,8 @@ pub struct RenderedSite<'a> {
 
 /// Context values shared by every page of one build, converted to Tera values once.
 pub struct Shared {
-    site: Value,
-    nav: Value,
-    strings: Value,
-    /// A hash of `site`, `nav` and `strings`.
-    key: u64,
+    /// Per language: what its pages share.
+    languages: Vec<LanguageShared>,
     /// Per page: a hash of the page as other pages list it.
     page_ref_keys: Vec<u64>,
     /// Per section: its view (with its page list), built once and shared by its pages.
@@ -143,12 +144,24 @@ pub struct Shared {
     section_keys: Vec<u64>,
 }
 
+/// What every page of one language shares: the site as it is in that language, its nav tree,
+/// its UI strings and its home's path.
+struct LanguageShared {
+    site: Value,
+    nav: Value,
+    strings: Value,
+    lang_root: Value,
+    /// A hash of all of them.
+    key: u64,
+}
+
 /// What a page's template sees besides the shared values. Its hash, with the shared values'
 /// keys, keys the page's HTML in `quire serve`; the context is made from this same value, so
 /// nothing a template can see is left out of the key.
 #[derive(Serialize, Hash)]
 struct PageContext<'a> {
     page: PageView<'a>,
+    languages: Vec<LanguageLink<'a>>,
     toc: Keyed<&'a [TocEntry]>,
     breadcrumbs: Vec<Crumb<'a>>,
     current_path: &'a str,
@@ -161,11 +174,13 @@ struct PageContext<'a> {
 struct PlaceContext<'a> {
     current_path: &'a str,
     root: String,
+    languages: Vec<LanguageLink<'a>>,
 }
 
 /// What a section's template sees besides the shared values (its own view is one of those).
 #[derive(Serialize, Hash)]
 struct SectionContext<'a> {
+    languages: Vec<LanguageLink<'a>>,
     toc: Keyed<&'a [TocEntry]>,
     breadcrumbs: Vec<Crumb<'a>>,
     current_path: &'a str,
@@ -231,22 +246,37 @@ impl Renderer {
 
     /// Values every page of this build shares; section views are taken from `sections` when
     /// an earlier build made the same one.
+    /// `strings[i]` are the UI strings of language i.
     pub fn shared(
         &self,
         data: &RenderedSite,
-        strings: &BTreeMap<String, String>,
+        strings: &[BTreeMap<String, String>],
         sections: &mut Memo<u64, Value>,
     ) -> Shared {
-        let config = data.config;
-        let site = SiteView {
-            title: &config.title,
-            description: &config.description,
-            base_url: &config.base_url,
-            language: &config.language,
-            extra: &config.extra,
-        };
-        let nav = nav_children(data.site, 0);
-        let key = hash_of(&(&site, &nav, strings));
+        let languages = data
+            .languages
+            .iter()
+            .zip(strings)
+            .zip(&data.site.homes)
+            .map(|((language, strings), &home)| {
+                let config = &language.config;
+                let site = SiteView {
+                    title: &config.title,
+                    description: &config.description,
+                    base_url: &config.base_url,
+                    language: &config.language,
+                    extra: &config.extra,
+                };
+                let nav = nav_children(data.site, home);
+                LanguageShared {
+                    key: hash_of(&(&site, &nav, strings, &language.root)),
+                    site: Value::from_serializable(&site),
+                    nav: Value::from_serializable(&nav),
+                    strings: Value::from_serializable(strings),
+                    lang_root: Value::from_serializable(&language.root),
+                }
+            })
+            .collect();
         let page_ref_keys: Vec<u64> = (0..data.site.pages.len())
             .into_par_iter()
             .map(|i| hash_of(&page_ref(data, i)))
@@ -269,22 +299,21 @@ impl Renderer {
                 .zip(section_values.iter().cloned()),
         );
         Shared {
-            site: Value::from_serializable(&site),
-            nav: Value::from_serializable(&nav),
-            strings: Value::from_serializable(strings),
-            key,
+            languages,
             page_ref_keys,
             sections: section_values,
             section_keys,
         }
     }
 
-    fn context(&self, shared: &Shared, own: &impl Serialize) -> Context {
+    fn context(&self, shared: &Shared, lang: usize, own: &impl Serialize) -> Context {
+        let shared = &shared.languages[lang];
         let mut ctx = Context::from_serialize(own).expect("a context struct serializes to a map");
         ctx.insert_value("site", shared.site.clone());
         ctx.insert_value("config", shared.site.clone());
         ctx.insert_value("nav", shared.nav.clone());
         ctx.insert_value("i18n", shared.strings.clone());
+        ctx.insert_value("lang_root", shared.lang_root.clone());
         ctx
     }
 
@@ -294,7 +323,7 @@ impl Renderer {
         let template = template_name(&page.doc, "page.html");
         hash_of(&(
             self.key,
-            shared.key,
+            shared.languages[page.lang].key,
             shared.section_keys[page.section],
             template,
             page_context(data, shared, index),
@@ -309,7 +338,7 @@ impl Renderer {
         index: usize,
     ) -> Result<String> {
         let page = &data.site.pages[index];
-        let mut ctx = self.context(shared, &page_context(data, shared, index));
+        let mut ctx = self.context(shared, page.lang, &page_context(data, shared, index));
         ctx.insert_value("section", shared.sections[page.section].clone());
         self.render(template_name(&page.doc, "page.html"), &ctx)
     }
@@ -319,7 +348,7 @@ impl Renderer {
         let template = section_template(data.site, index);
         hash_of(&(
             self.key,
-            shared.key,
+            shared.languages[data.site.sections[index].lang].key,
             shared.section_keys[index],
             template,
             section_context(data, index),
@@ -333,7 +362,8 @@ impl Renderer {
         shared: &Shared,
         index: usize,
     ) -> Result<String> {
-        let mut ctx = self.context(shared, &section_context(data, index));
+        let lang = data.site.sections[index].lang;
+        let mut ctx = self.context(shared, lang, &section_context(data, index));
         ctx.insert_value("section", shared.sections[index].clone());
         self.render(section_template(data.site, index), &ctx)
     }
@@ -343,17 +373,44 @@ impl Renderer {
         let own = PlaceContext {
             current_path: "404.html",
             root: data.config.base_path(),
+            languages: home_links(data, 0),
         };
-        self.render("404.html", &self.context(shared, &own))
+        self.render("404.html", &self.context(shared, 0, &own))
     }
 
-    /// The search results page that `search/?q=` links open; search.js fills it in.
-    pub fn render_search(&self, shared: &Shared) -> Result<String> {
+    /// A page quire makes itself for language `lang` (the tag pages) with `template`; `own` is
+    /// what it sees besides the shared values and the links to the other languages' homes.
+    pub(crate) fn render_own(
+        &self,
+        template: &str,
+        data: &RenderedSite,
+        shared: &Shared,
+        lang: usize,
+        own: &impl Serialize,
+    ) -> Result<String> {
+        let mut ctx = self.context(shared, lang, own);
+        ctx.insert_value(
+            "languages",
+            Value::from_serializable(&home_links(data, lang)),
+        );
+        self.render(template, &ctx)
+    }
+
+    /// The search results page of language `lang` that `search/?q=` links open (`en/search/`
+    /// for English); search.js fills it in.
+    pub fn render_search(
+        &self,
+        data: &RenderedSite,
+        shared: &Shared,
+        lang: usize,
+    ) -> Result<String> {
+        let path = format!("{}search/", data.languages[lang].root);
         let own = PlaceContext {
-            current_path: "search/",
-            root: root_prefix("search/"),
+            current_path: &path,
+            root: root_prefix(&path),
+            languages: home_links(data, lang),
         };
-        self.render("search.html", &self.context(shared, &own))
+        self.render("search.html", &self.context(shared, lang, &own))
     }
 }
 
@@ -423,6 +480,12 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
         key: rendered.key,
     };
     PageContext {
+        languages: language_links(
+            data.languages,
+            &home_paths(data.site),
+            &page.translations,
+            page.lang,
+        ),
         page: PageView {
             list: listed(index),
             permalink: data.config.permalink(&page.path),
@@ -452,6 +515,12 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
 fn section_context<'a>(data: &RenderedSite<'a>, index: usize) -> SectionContext<'a> {
     let section = &data.site.sections[index];
     SectionContext {
+        languages: language_links(
+            data.languages,
+            &home_paths(data.site),
+            &section.translations,
+            section.lang,
+        ),
         toc: Keyed {
             value: &data.sections[index].toc,
             key: data.sections[index].key,
@@ -465,10 +534,23 @@ fn section_context<'a>(data: &RenderedSite<'a>, index: usize) -> SectionContext<
     }
 }
 
+/// Each language's home path (`""`, `en/`).
+fn home_paths(site: &Site) -> Vec<&str> {
+    site.homes
+        .iter()
+        .map(|&h| site.sections[h].path.as_str())
+        .collect()
+}
+
+/// Every language as a page without translations (not found, search) sees it: its home page.
+fn home_links<'a>(data: &RenderedSite<'a>, lang: usize) -> Vec<LanguageLink<'a>> {
+    language_links(data.languages, &home_paths(data.site), &[], lang)
+}
+
 fn section_template(site: &Site, index: usize) -> &str {
     template_name(
         &site.sections[index].doc,
-        if index == 0 {
+        if site.sections[index].parent.is_none() {
             "index.html"
         } else {
             "section.html"
@@ -481,7 +563,7 @@ pub fn template_name<'a>(doc: &'a Document, fallback: &'a str) -> &'a str {
     doc.meta.template.as_deref().unwrap_or(fallback)
 }
 
-fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
+pub(crate) fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
     let page = &data.site.pages[index];
     let rendered = &data.pages[index];
     PageRef {
@@ -491,7 +573,7 @@ fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
         date: page.doc.date.map(Ymd),
         summary: &rendered.summary,
         reading_time: rendered.reading_time,
-        tags: &page.doc.meta.tags,
+        tags: tags::links(&page.doc.meta.tags, &data.languages[page.lang].root),
     }
 }
 

@@ -38,6 +38,15 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Source>,
     /// UI strings for the site's language, with English filling gaps.
     pub strings: BTreeMap<String, String>,
+    /// The UI strings files by language, for the site's other languages (`strings_for`).
+    string_files: BTreeMap<String, (Source, PathBuf)>,
+}
+
+impl Theme {
+    /// UI strings for `language`, with English filling gaps (for a site's other languages).
+    pub fn strings_for(&self, language: &str) -> Result<BTreeMap<String, String>> {
+        load_strings(&self.string_files, language)
+    }
 }
 
 /// Loads theme `name` for the site in `root`, for content in `language`.
@@ -98,6 +107,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         templates,
         static_files,
         strings,
+        string_files,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Every page quire writes is valid HTML5 by the Nu HTML Checker, the same one browsers'
-//! vendors test against: markdown features, sections, the home page and 404 included.
+//! vendors test against: markdown features, sections, the home page, 404, tag pages and
+//! redirect pages included.
 
 mod common;
 
@@ -18,7 +19,12 @@ fn every_built_page_is_valid_html5() {
         .file("site.yaml", "title: 校验站点\nlanguage: zh-CN\n")
         .file("content/_index.md", common::page("首页", "欢迎。"))
         .file("content/faq/_index.md", common::page("常见问题", "问答。"))
-        .file("content/faq/withdrawal.md", common::page("提现失败", body));
+        .file(
+            "content/faq/withdrawal.md",
+            format!(
+                "---\ntitle: 提现失败\ntags: [提现, 账户安全]\naliases: [/旧/提现/]\n---\n\n{body}"
+            ),
+        );
     site.build().ok();
     let errors = validator.errors(&site.path("public"));
     assert!(errors.is_empty(), "invalid HTML:\n{errors}");

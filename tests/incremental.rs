@@ -34,6 +34,32 @@ fn files(
         .collect())
 }
 
+/// A step checker for `site`: after each edit, tells one cache what the watcher would, and
+/// asserts the cached build equals a fresh one; returns whether the build succeeded.
+fn cached_equals_fresh(site: &TestSite) -> impl FnMut(&str, &[&str], bool) -> bool {
+    let root = site.root().canonicalize().unwrap();
+    let options = BuildOptions {
+        root: root.clone(),
+        ..BuildOptions::default()
+    };
+    let mut cache = BuildCache::default();
+    move |step: &str, changed: &[&str], structure: bool| {
+        let changes = FileChanges {
+            paths: changed
+                .iter()
+                .map(|p| root.join(p))
+                .collect::<std::collections::BTreeSet<PathBuf>>(),
+            structure,
+            everything: false,
+        };
+        cache.forget(&changes);
+        let cached = files(&options, Some(&mut cache));
+        let fresh = files(&options, None);
+        assert_eq!(cached, fresh, "after: {step}");
+        cached.is_ok()
+    }
+}
+
 #[test]
 fn a_cached_build_after_each_edit_equals_a_fresh_build() {
     let site = TestSite::new()
@@ -48,27 +74,7 @@ fn a_cached_build_after_each_edit_equals_a_fresh_build() {
             "---\ntitle: Second\nweight: 2\n---\n\nSecond page. Back to [first](a.md#details).\n",
         )
         .file("static/site.css", "body { color: black }\n");
-    let root = site.root().canonicalize().unwrap();
-    let options = BuildOptions {
-        root: root.clone(),
-        ..BuildOptions::default()
-    };
-    let mut cache = BuildCache::default();
-    let mut check = |step: &str, changed: &[&str], structure: bool| {
-        let changes = FileChanges {
-            paths: changed
-                .iter()
-                .map(|p| root.join(p))
-                .collect::<std::collections::BTreeSet<PathBuf>>(),
-            structure,
-            everything: false,
-        };
-        cache.forget(&changes);
-        let cached = files(&options, Some(&mut cache));
-        let fresh = files(&options, None);
-        assert_eq!(cached, fresh, "after: {step}");
-        cached.is_ok()
-    };
+    let mut check = cached_equals_fresh(&site);
     assert!(check("the first build", &[], false));
 
     site.write(
@@ -146,4 +152,54 @@ fn a_cached_build_after_each_edit_equals_a_fresh_build() {
 
     site.write("static/site.css", "body { color: red }\n");
     assert!(check("a static file changed", &["static/site.css"], false));
+}
+
+#[test]
+fn a_cached_multilingual_build_after_each_edit_equals_a_fresh_build() {
+    let site = TestSite::bare()
+        .file(
+            "site.yaml",
+            "title: 帮助\nlanguage: zh-CN\nlanguages:\n  en:\n    title: Help\n",
+        )
+        .file("content/_index.md", page("首页", "见[提现](faq/a.md)。"))
+        .file("content/faq/a.md", page("提现", "提现失败。"))
+        .file(
+            "content/faq/a.en.md",
+            page("Withdrawals", "A failed withdrawal."),
+        )
+        .file("content/faq/b.md", page("付款", "见 [a](a.md)。"))
+        .file(
+            "content/faq/b.fr.md",
+            page("Paiement", "Pas encore déclaré."),
+        );
+    let mut cached_equals_fresh = cached_equals_fresh(&site);
+    let mut check = |step: &str, changed: &[&str], structure: bool| {
+        let ok = cached_equals_fresh(step, changed, structure);
+        assert!(ok, "after: {step}: the build failed");
+    };
+    check("the first build", &[], false);
+    site.write("content/faq/a.en.md", page("Failed withdrawals", "Edited."));
+    check(
+        "a translation's title edited",
+        &["content/faq/a.en.md"],
+        false,
+    );
+    site.write(
+        "content/faq/b.en.md",
+        page("Payments", "Now in English. See [a](a.md)."),
+    );
+    check("a translation added", &["content/faq/b.en.md"], true);
+    site.write(
+        "site.yaml",
+        "title: 帮助\nlanguage: zh-CN\nlanguages:\n  en:\n    title: Help\n  fr:\n    title: Aide\n",
+    );
+    check(
+        "a language declared (b.fr.md becomes a translation)",
+        &["site.yaml"],
+        false,
+    );
+    std::fs::remove_file(site.path("content/faq/a.en.md")).unwrap();
+    check("a translation deleted", &["content/faq/a.en.md"], true);
+    site.write("site.yaml", "title: 帮助\nlanguage: zh-CN\n");
+    check("back to one language", &["site.yaml"], false);
 }

@@ -204,6 +204,7 @@ fn no_text_panics_the_guard_or_the_renderer() {
         pages_by_source: &pages,
         contacts: &[],
         strings: &strings,
+        language: None,
     };
     for _ in 0..CASES {
         let text = g.text(80);

@@ -217,8 +217,9 @@ fn help_site_queries_find_their_articles() {
     }
 }
 
-/// The help site, with an English page and a page titled with HTML, built under a sub-path
-/// (`www/help/`) and served over loopback; queries are typed into the box in Chromium.
+/// The help site (both languages), with an English page in the Chinese tree and a page titled
+/// with HTML, built under a sub-path (`www/help/`) and served over loopback; queries are typed
+/// into the box in Chromium.
 #[test]
 fn typed_queries_show_the_right_articles_in_chromium() {
     let Some(script) = common::browser::node_script_or_skip("search.mjs") else {
@@ -308,6 +309,35 @@ fn typed_queries_show_the_right_articles_in_chromium() {
             .unwrap()
             .contains("/help/faq/withdrawal-failed/"),
         "search/?q= opens with results: {report}"
+    );
+    common::browser::assert_no_problems(&report["problems"], &report.to_string());
+
+    // The English pages search the English index only: English words are found there, and
+    // Chinese ones, which only the Chinese index holds, are not.
+    let report = script.run(&[
+        &server.url_for("help/en/faq/"),
+        &server.url_for("help/en/search/"),
+        "withdrawal",
+        "提现",
+    ]);
+    let first = &report["results"]["withdrawal"]["list"][0];
+    assert!(
+        first["href"]
+            .as_str()
+            .unwrap()
+            .contains("/help/en/faq/withdrawal-failed/"),
+        "{report}"
+    );
+    assert_eq!(
+        report["results"]["提现"]["empty"], "No results. Try fewer or different words.",
+        "{report}"
+    );
+    assert!(
+        report["linked"][0]
+            .as_str()
+            .unwrap()
+            .contains("/help/en/faq/withdrawal-failed/"),
+        "en/search/?q= opens with English results: {report}"
     );
     common::browser::assert_no_problems(&report["problems"], &report.to_string());
 }

@@ -248,10 +248,10 @@
 
   var script = document.getElementById('search-script'), input = document.getElementById('search-input'), box = document.getElementById('search-results');
   if (!script || !input || !box) return;
-  var root = script.getAttribute('data-root') || './', text = function (k) { return script.getAttribute('data-' + k) || ''; };
+  var root = script.getAttribute('data-root') || './', index = script.getAttribute('data-index') || root + 'search/', text = function (k) { return script.getAttribute('data-' + k) || ''; };
   var onPage = !!document.querySelector('main #search-input'), engine, seq = 0, active = -1;
   var get = function (p, json) {
-    return fetch(root + 'search/' + p).then(function (r) {
+    return fetch(index + p).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return json ? r.json() : r.arrayBuffer();
     });
