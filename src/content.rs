@@ -680,8 +680,10 @@ fn sort_site(site: &mut Site) {
 /// Splits and checks front matter; `source` names the file in errors.
 pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
     let fingerprint = crate::memo::hash_of(&(source, text));
+    // A lone `\r` ends a line too (old Mac files), for YAML, CommonMark and editors alike; so
+    // it does for every line number quire reports.
     let text = if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_owned()
     };

@@ -10,6 +10,8 @@ pub mod date;
 pub mod error;
 pub mod external;
 pub mod feeds;
+#[doc(hidden)]
+pub mod fuzzing;
 mod git_dates;
 pub mod highlight;
 pub mod hotline;

@@ -5,7 +5,7 @@
 //! it shows. Ranking happens in the browser (`themes/default/static/search.js`); README.md,
 //! "Search", describes every file.
 
-mod tokenizer;
+pub(crate) mod tokenizer;
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;

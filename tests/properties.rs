@@ -11,21 +11,11 @@ use quire::url::{decode_path, encode_path, root_prefix, slugify};
 
 const CASES: usize = 2_000;
 
-/// A small deterministic generator (xorshift), so every run tries the same cases.
-struct Gen(u64);
+mod common;
+
+use common::Gen;
 
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
     /// Text mixing the characters that break things: markdown syntax, CJK, full-width forms,
     /// digits, separators, emoji, control characters and line breaks.
     fn text(&mut self, max_len: usize) -> String {

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::TestSite;
+use common::{Gen, TestSite};
 
 /// Runs `node tests/search/SCRIPT ARGS`, or returns `None` after printing why when node is
 /// missing (a failure under `QUIRE_REQUIRE_BROWSER=1`).
@@ -119,6 +119,40 @@ fn javascript_tokenizer_agrees_with_the_shared_table() {
         return;
     };
     assert!(ok, "{output}");
+}
+
+/// The build side (Rust) and the query side (search.js) split thousands of generated texts
+/// into the same tokens: what a reader types finds what the index holds.
+#[test]
+fn javascript_tokenizer_agrees_with_rust_on_generated_text() {
+    const ALPHABET: &[&str] = &[
+        "a", "Z", "é", "É", "ß", "ø", "ı", "İ", "ǅ", "ﬁ", "Ω", "я", "Ж", "ά", "\u{301}", "\u{308}",
+        "\u{93c}", "क", "ก", "ع", "提", "现", "失", "败", "の", "カ", "ｶ", "한", "ｓ", "Ａ", "０",
+        "5", "9", "½", "²", "㎏", "①", ".", ",", "'", "\u{2019}", "-", "_", " ", "\u{3000}", "\n",
+        "\t", "，", "。", "🎉", "\u{200d}", "\u{feff}", "\u{0}", "&", "<", "#", "™",
+    ];
+    let mut g = Gen(0x243f6a8885a308d3);
+    let cases: Vec<serde_json::Value> = (0..3_000)
+        .map(|_| {
+            let len = g.below(40);
+            let input: String = (0..len)
+                .map(|_| ALPHABET[g.below(ALPHABET.len())])
+                .collect();
+            let tokens = quire::fuzzing::search_tokens(&input).0;
+            serde_json::json!({ "input": input, "tokens": tokens })
+        })
+        .collect();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        serde_json::json!({ "tokenize": cases }).to_string(),
+    )
+    .unwrap();
+    let Some((ok, output)) = node("tokenizer.mjs", &[file.path().to_str().unwrap()]) else {
+        return;
+    };
+    assert!(ok, "{output}");
+    println!("{}", output.trim());
 }
 
 #[test]

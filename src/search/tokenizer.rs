@@ -111,9 +111,14 @@ pub(crate) fn tokenize(text: &str, mut emit: impl FnMut(&str)) -> usize {
         }
         if !word.is_empty() && joins(before, c, next) {
             // `don't` is one word (`dont`); `3.14` keeps its point, `1,000` loses its comma.
-            if c == '.' && word_chars < MAX_WORD_CHARS {
-                word.push('.');
-                word_chars += 1;
+            // A word is cut before a point that would end it (no query would repeat the point).
+            if c == '.' {
+                if word_chars + 1 < MAX_WORD_CHARS {
+                    word.push('.');
+                    word_chars += 1;
+                } else {
+                    word_chars = MAX_WORD_CHARS;
+                }
             }
             continue;
         }

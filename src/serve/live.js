@@ -2,6 +2,14 @@
 // Waits for rebuilds; reloads the page when it (or a script or image it uses) changed, swaps
 // stylesheets in place when only CSS changed (the scroll position stays), and shows the build
 // error over the page until the file is fixed. Messages are shown as text, never as HTML.
+//
+// Browsers open at most 6 connections to one host, and each waiting poll holds one: with one
+// poll per tab, a sixth tab stalled every page load. So the tabs of a site share one poll:
+// the tab holding a Web Lock (the leader) waits on the server and tells the others through a
+// BroadcastChannel that a rebuild happened; each of them then asks what changed since its own
+// generation with a request that returns at once. When the leader closes or reloads, the
+// lock passes to another tab. Where Web Locks are missing (a page not on localhost or https),
+// each tab polls on its own as before.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -95,25 +103,73 @@
     (imported ? links : linked).forEach(swapStylesheet);
   }
 
-  function poll(wait, delay) {
+  // Asks what happened since `since`; `then(news)` gets the answer, or null after an error.
+  function ask(wait, then) {
     var request = new XMLHttpRequest();
     request.open("GET", endpoint + "?instance=" + encodeURIComponent(instance) + "&since=" + since + "&wait=" + (wait ? 1 : 0));
     request.onload = function () {
-      if (request.status !== 200) {
-        setTimeout(function () { poll(false, delay); }, delay);
-        return;
-      }
+      if (request.status !== 200) return then(null);
       var news = JSON.parse(request.responseText);
       since = news.generation;
-      apply(news);
-      poll(true, 500);
+      then(news);
     };
-    // The server stopped or restarted: keep asking, more slowly; a new run answers `reload`.
     request.onerror = function () {
-      setTimeout(function () { poll(false, Math.min(delay * 2, 5000)); }, delay);
+      then(null);
     };
     request.send();
   }
 
-  poll(false, 500);
+  // The leader's (or a lone tab's) loop: wait for each rebuild, tell the other tabs, apply it.
+  // After an error (the server stopped or restarted) keep asking, more slowly; a new run
+  // answers `reload`.
+  function poll(wait, delay, channel) {
+    ask(wait, function (news) {
+      if (!news) {
+        setTimeout(function () { poll(false, Math.min(delay * 2, 5000), channel); }, delay);
+        return;
+      }
+      if (channel) channel.postMessage({ instance: news.instance, generation: news.generation });
+      apply(news);
+      poll(true, 500, channel);
+    });
+  }
+
+  var lockName = "quire-live " + endpoint;
+  if (typeof BroadcastChannel !== "function" || !(navigator.locks && navigator.locks.request)) {
+    poll(false, 500, null);
+    return;
+  }
+  var channel = new BroadcastChannel(lockName);
+  var asking = false;
+  var askAgain = false;
+  // A follower catches up with one quick request; news arriving meanwhile asks again after.
+  function catchUp() {
+    if (asking) {
+      askAgain = true;
+      return;
+    }
+    asking = true;
+    ask(false, function (news) {
+      asking = false;
+      if (news) apply(news);
+      if (askAgain) {
+        askAgain = false;
+        catchUp();
+      }
+    });
+  }
+  channel.onmessage = function (event) {
+    if (event.data.instance !== instance || event.data.generation !== since) catchUp();
+  };
+  function lead() {
+    script.setAttribute("data-live-role", "leader");
+    poll(false, 500, channel);
+    return new Promise(function () {}); // held until the page goes
+  }
+  navigator.locks.request(lockName, { ifAvailable: true }, function (lock) {
+    if (lock) return lead();
+    script.setAttribute("data-live-role", "follower");
+    catchUp();
+    navigator.locks.request(lockName, lead);
+  });
 })();

@@ -165,3 +165,21 @@ pub fn fails_keeping_site(change: impl FnOnce(&TestSite), expected: &[&str]) {
         "no temp folders left"
     );
 }
+
+/// A small deterministic generator (xorshift) for property tests, so every run tries the
+/// same cases.
+pub struct Gen(pub u64);
+
+impl Gen {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}

@@ -1,13 +1,14 @@
-// node tests/search/tokenizer.mjs: the JavaScript tokenizer against tests/search_cases.json,
-// the table the Rust tokenizer is tested against too, and where snippets put their marks.
-// Exits 1 listing every disagreement.
+// node tests/search/tokenizer.mjs [CASES.json]: the JavaScript tokenizer against
+// tests/search_cases.json, the table the Rust tokenizer is tested against too (or against
+// CASES.json, the same shape, e.g. generated text with the Rust tokenizer's answers), and
+// where snippets put their marks. Exits 1 listing every disagreement.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadClient } from './client.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const client = loadClient(here('../../themes/default/static/search.js'));
-const table = JSON.parse(readFileSync(here('../search_cases.json'), 'utf8'));
+const table = JSON.parse(readFileSync(process.argv[2] ?? here('../search_cases.json'), 'utf8'));
 const failures = [];
 for (const { input, tokens } of table.tokenize) {
   const got = client.tokens(input);
@@ -26,7 +27,7 @@ for (const [text, needles, expected] of [
   if (JSON.stringify(got) !== JSON.stringify(expected)) failures.push(`snippet(${JSON.stringify(text)}) marks ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
 }
 if (failures.length) {
-  console.error(failures.join('\n'));
+  console.error(failures.slice(0, 20).join('\n'));
   process.exit(1);
 }
 console.log(`${table.tokenize.length} tokenizer cases agree`);

@@ -25,7 +25,8 @@
       run = null;
       if (WORD.test(c)) { if (n < MAXWORD) { word += c; n++; } continue; }
       if (word && x && (c === "'" || c === '\u2019' ? letter(p) && letter(x) : (c === '.' || c === ',') && DIGIT.test(p) && DIGIT.test(x))) {
-        if (c === '.' && n < MAXWORD) { word += c; n++; }
+        // A word is cut before a point that would end it (no query would repeat the point).
+        if (c === '.') { if (n + 1 < MAXWORD) { word += c; n++; } else n = MAXWORD; }
         continue;
       }
       flush();

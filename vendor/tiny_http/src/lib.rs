@@ -292,6 +292,7 @@ impl Server {
             let tasks_pool = util::TaskPool::new();
 
             log::debug!("Running accept thread");
+            let mut accept_backoff = FIRST_ACCEPT_BACKOFF;
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
                     Ok((sock, _)) => {
@@ -345,12 +346,28 @@ impl Server {
                         }));
                     }
 
+                    // quire patch: most accept() errors pass (too many open files, a
+                    // connection reset before it was accepted, out of memory for a moment);
+                    // upstream stopped accepting for good on the first one. Wait a little
+                    // longer after each failure in a row (the pending connections stay queued
+                    // in the backlog) and try again; stop only when the socket itself is bad.
+                    // The first failure of a run is printed: a server that seems to hang
+                    // should say why.
+                    Err(e) if accept_error_is_transient(&e) => {
+                        if accept_backoff == FIRST_ACCEPT_BACKOFF {
+                            eprintln!("warning: cannot accept connections for now ({e}); retrying");
+                        }
+                        thread::sleep(accept_backoff);
+                        accept_backoff = (accept_backoff * 2).min(Duration::from_millis(500));
+                        continue;
+                    }
                     Err(e) => {
                         log::error!("Error accepting new client: {}", e);
                         inside_messages.push(e.into());
                         break;
                     }
                 }
+                accept_backoff = FIRST_ACCEPT_BACKOFF;
             }
             log::debug!("Terminating accept thread");
         });
@@ -448,5 +465,25 @@ impl Drop for Server {
                 let _ = std::fs::remove_file(path);
             }
         }
+    }
+}
+
+/// quire patch: the wait after a failed accept(), doubled after each failure in a row.
+const FIRST_ACCEPT_BACKOFF: Duration = Duration::from_millis(5);
+
+/// quire patch: whether accept() may succeed when tried again. Only the errors saying the
+/// listening socket itself is unusable (EBADF, EINVAL, ENOTSOCK, EOPNOTSUPP) are final.
+fn accept_error_is_transient(e: &IoError) -> bool {
+    #[cfg(target_os = "linux")]
+    const FINAL: [i32; 4] = [9, 22, 88, 95];
+    #[cfg(all(unix, not(target_os = "linux")))]
+    const FINAL: [i32; 4] = [9, 22, 38, 102];
+    #[cfg(windows)]
+    const FINAL: [i32; 4] = [10009, 10022, 10038, 10045];
+    #[cfg(not(any(unix, windows)))]
+    const FINAL: [i32; 0] = [];
+    match e.raw_os_error() {
+        Some(code) => !FINAL.contains(&code),
+        None => e.kind() != IoErrorKind::InvalidInput,
     }
 }

@@ -1,0 +1,68 @@
+// Proves that many tabs of one served site share a single waiting live-reload poll, so they
+// stay under Chromium's 6-connections-per-host limit, and that every tab still reloads:
+//   node live-tabs.mjs PAGE_URL ARTICLE_FILE
+// Opens 8 tabs, counts the waiting polls (`wait=1`) in flight at once, fetches a page from
+// every tab, then edits the article twice (the tab leading the poll reloads and hands over)
+// and waits for every tab to show each edit. Prints one JSON line of findings.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { main, watchProblems, withBrowser } from './lib.mjs';
+
+const TABS = 8;
+
+main(async ([url, article]) => {
+  if (!article) throw new Error('usage: node live-tabs.mjs PAGE_URL ARTICLE_FILE');
+  const original = readFileSync(article, 'utf8');
+  return withBrowser(async (browser) => {
+    const context = await browser.newContext();
+    const waiting = new Set();
+    let mostWaiting = 0;
+    let onWaiting = () => {};
+    context.on('request', (request) => {
+      if (/\/__quire\/live\?.*wait=1/.test(request.url())) {
+        waiting.add(request);
+        mostWaiting = Math.max(mostWaiting, waiting.size);
+        onWaiting();
+      }
+    });
+    const finished = (request) => waiting.delete(request);
+    context.on('requestfinished', finished);
+    context.on('requestfailed', finished);
+
+    const pages = [];
+    const problems = [];
+    for (let i = 0; i < TABS; i++) {
+      const page = await context.newPage();
+      problems.push(watchProblems(page));
+      await page.goto(url, { waitUntil: 'load' });
+      pages.push(page);
+    }
+    const roles = () =>
+      Promise.all(
+        pages.map(async (page) => {
+          const role = await page.waitForSelector('script[data-live-role]', { state: 'attached' });
+          return role.getAttribute('data-live-role');
+        }),
+      );
+    const result = { roles: await roles() };
+    // The leader's poll is on its way: wait until it is seen.
+    if (waiting.size === 0) await new Promise((resolve) => (onWaiting = resolve));
+    result.mostWaitingPolls = mostWaiting;
+    result.fetchStatuses = await Promise.all(
+      pages.map((page) => page.evaluate(async (u) => (await fetch(u, { cache: 'no-store' })).status, url)),
+    );
+
+    for (const text of ['First edit for every tab.', 'Second edit for every tab.']) {
+      await Promise.all(pages.map((page) => page.evaluate(() => { window.quireTestMarker = 'before'; })));
+      writeFileSync(article, original.replace('Original text.', text));
+      await Promise.all(
+        pages.map((page) => page.waitForFunction((t) => document.body.innerText.includes(t), text)),
+      );
+      const markers = await Promise.all(pages.map((page) => page.evaluate(() => window.quireTestMarker ?? null)));
+      result[text] = { reloaded: markers.filter((m) => m === null).length, roles: await roles() };
+    }
+    result.pageErrors = problems.flatMap((p) => p.pageErrors);
+    result.consoleErrors = problems.flatMap((p) => p.consoleErrors);
+    return result;
+  });
+});
