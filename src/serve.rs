@@ -86,6 +86,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         })),
         hub: live::Hub::new(instance_id()),
         publishing: Mutex::new(()),
+        loopback_only: options.bind.is_loopback(),
     });
     let mut builder = Builder {
         options: build_options,

@@ -869,7 +869,7 @@ fn the_server_accepts_again_after_running_out_of_file_descriptors() {
     let serving = Serving::start_with_open_files(&site, &[], 64);
     assert_eq!(serving.get("").status, 200);
     // More connections than the server may have descriptors, each with a whole request.
-    let request = format!("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", serving.base);
+    let request = format!("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", serving.base);
     let held: Vec<TcpStream> = (0..100)
         .map(|_| {
             let mut s = TcpStream::connect(&serving.address).unwrap();
@@ -965,19 +965,25 @@ fn hostile_requests(base: &str) -> Vec<(String, u16)> {
         ("GET\r\n\r\n".into(), 400),
         // Read as a method nobody serves.
         ("\u{1}\u{2}\u{3} / HTTP/1.1\r\n\r\n".into(), 405),
-        (format!("GET {base} HTTP/9.9\r\nHost: x\r\n\r\n"), 400),
+        (
+            format!("GET {base} HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n"),
+            400,
+        ),
         (format!("GET {base} HTTP/1.1\r\nno colon here\r\n\r\n"), 400),
-        (format!("GET {base}%zz HTTP/1.1\r\nHost: x\r\n\r\n"), 400),
+        (
+            format!("GET {base}%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+            400,
+        ),
         (
             format!(
-                "GET {base}{} HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET {base}{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                 "a/".repeat(5_000)
             ),
             414,
         ),
         (
             format!(
-                "GET {base}{} HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET {base}{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                 "x".repeat(100_000)
             ),
             414,
@@ -990,7 +996,15 @@ fn hostile_requests(base: &str) -> Vec<(String, u16)> {
             431,
         ),
         (format!("GET {base} HTTP/1.1\r\n{many_headers}\r\n"), 431),
-        (format!("DELETE {base} HTTP/1.1\r\nHost: x\r\n\r\n"), 405),
+        (
+            format!("DELETE {base} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+            405,
+        ),
+        // A DNS-rebinding page's own host name, sent to the loopback address.
+        (
+            format!("GET {base} HTTP/1.1\r\nHost: evil.example:1111\r\n\r\n"),
+            421,
+        ),
     ]
 }
 

@@ -45,6 +45,8 @@ pub(crate) struct Served {
     pub hub: Hub,
     /// Held while a new site is made from the current one and swapped in.
     pub publishing: Mutex<()>,
+    /// Bound to loopback: requests must name a loopback host (see `names_loopback`).
+    pub loopback_only: bool,
 }
 
 impl Served {
@@ -228,6 +230,13 @@ pub(crate) fn start(server: Arc<Server>, served: Arc<Served>) {
 }
 
 fn answer(request: Request, served: &Arc<Served>) {
+    if served.loopback_only && !request_names_loopback(&request) {
+        // A DNS-rebinding page reaches 127.0.0.1 under its own host name; a browser sends
+        // that name, so refusing it keeps other sites from reading the dev server.
+        let reason = b"quire serve answers only requests for localhost or a loopback address";
+        let _ = request.respond(respond(421, "text/plain; charset=utf-8", reason.to_vec()));
+        return;
+    }
     let site = served.site();
     let route = route(&site, request.method(), request.url());
     let response = match route {
@@ -281,6 +290,29 @@ fn answer(request: Request, served: &Arc<Served>) {
     };
     // A client that went away mid-answer is no concern of the others.
     let _ = request.respond(response);
+}
+
+fn request_names_loopback(request: &Request) -> bool {
+    let mut hosts = request.headers().iter().filter(|h| h.field.equiv("Host"));
+    // HTTP/1.0 clients may send no Host; browsers always send one.
+    hosts
+        .next()
+        .is_none_or(|h| names_loopback(h.value.as_str()))
+}
+
+/// Whether a `Host` header value names this machine: `localhost` (or a name below it),
+/// a 127.x.y.z address or `[::1]`, with or without a port.
+fn names_loopback(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => return v6.split_once(']').map(|(ip, _port)| ip) == Some("::1"),
+        None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn poll_response(hub: &Hub, instance: &str, since: u64, wait: bool) -> Response<Cursor<Vec<u8>>> {
@@ -416,6 +448,34 @@ mod tests {
         assert_eq!(content_type("icon.svg"), "image/svg+xml; charset=utf-8");
         assert_eq!(content_type("font.woff2"), "font/woff2");
         assert_eq!(content_type("noext"), "application/octet-stream");
+    }
+
+    #[test]
+    fn only_loopback_host_names_pass() {
+        for host in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.",
+            "docs.localhost:8080",
+            "127.0.0.1:1111",
+            "127.1.2.3",
+            "[::1]:1111",
+            "[::1]",
+        ] {
+            assert!(names_loopback(host), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "10.0.0.1:1111",
+            "[::2]:1111",
+            "[::1",
+            "",
+        ] {
+            assert!(!names_loopback(host), "{host}");
+        }
     }
 
     #[test]

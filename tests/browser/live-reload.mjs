@@ -18,7 +18,7 @@ main(async ([url, article, css]) => {
 
     await mark('before-edit');
     writeFileSync(article, original.replace('Original text.', 'Edited live text.'));
-    await page.waitForFunction(() => document.body.innerText.includes('Edited live text.'));
+    await page.waitForFunction(() => document.body?.innerText.includes('Edited live text.'));
     result.markerAfterEdit = await marker();
 
     await mark('before-css');

@@ -56,7 +56,7 @@ main(async ([url, article]) => {
       await Promise.all(pages.map((page) => page.evaluate(() => { window.quireTestMarker = 'before'; })));
       writeFileSync(article, original.replace('Original text.', text));
       await Promise.all(
-        pages.map((page) => page.waitForFunction((t) => document.body.innerText.includes(t), text)),
+        pages.map((page) => page.waitForFunction((t) => document.body?.innerText.includes(t), text)),
       );
       const markers = await Promise.all(pages.map((page) => page.evaluate(() => window.quireTestMarker ?? null)));
       result[text] = { reloaded: markers.filter((m) => m === null).length, roles: await roles() };
