@@ -106,13 +106,35 @@ struct SectionView<'a> {
     subsections: Vec<SectionRef<'a>>,
 }
 
-/// One entry of the site navigation: a section and the sections below it.
+/// The most entries one list of the sidebar shows: sections of one level, or the pages of the
+/// current section. Longer lists show a window around the current entry and a `gap` entry for
+/// each run left out, so every page's sidebar has the same bounded size however large the site
+/// grows (listing every section or page on every page makes the output grow with the square of
+/// the page count).
+const NAV_WINDOW: usize = 25;
+
+/// One entry of the site navigation: a section and the sections below it (only below the
+/// sections leading to the one shown), or with `gap` > 0, that many sections left out here,
+/// with `path` leading to the section that lists them all.
 #[derive(Serialize, Hash)]
 struct NavItem<'a> {
     title: &'a str,
     path: &'a str,
     children: Vec<NavItem<'a>>,
+    gap: usize,
 }
+
+/// A page of the current section as the sidebar lists it; with `gap` > 0, that many pages left
+/// out here, with `path` leading to the section that lists them all.
+#[derive(Serialize, Hash)]
+struct NavPage<'a> {
+    title: &'a str,
+    path: &'a str,
+    gap: usize,
+}
+
+/// What a gap entry shows to themes that do not know `gap`.
+const GAP_TITLE: &str = "…";
 
 #[derive(Serialize, Hash)]
 struct Crumb<'a> {
@@ -131,10 +153,11 @@ pub struct RenderedSite<'a> {
 /// Context values shared by every page of one build, converted to Tera values once.
 pub struct Shared {
     site: Value,
-    nav: Value,
     strings: Value,
-    /// A hash of `site`, `nav` and `strings`.
+    /// A hash of `site` and `strings`.
     key: u64,
+    /// Per section: the navigation its pages show, and its hash.
+    navs: Vec<(Value, u64)>,
     /// Per page: a hash of the page as other pages list it.
     page_ref_keys: Vec<u64>,
     /// Per section: its view (with its page list), built once and shared by its pages.
@@ -153,6 +176,7 @@ struct PageContext<'a> {
     breadcrumbs: Vec<Crumb<'a>>,
     current_path: &'a str,
     root: String,
+    nav_pages: Vec<NavPage<'a>>,
 }
 
 /// What the templates of pages made by quire itself (not found, search) see besides the
@@ -170,6 +194,7 @@ struct SectionContext<'a> {
     breadcrumbs: Vec<Crumb<'a>>,
     current_path: &'a str,
     root: String,
+    nav_pages: Vec<NavPage<'a>>,
 }
 
 impl Renderer {
@@ -245,8 +270,14 @@ impl Renderer {
             language: &config.language,
             extra: &config.extra,
         };
-        let nav = nav_children(data.site, 0);
-        let key = hash_of(&(&site, &nav, strings));
+        let key = hash_of(&(&site, strings));
+        let navs: Vec<(Value, u64)> = (0..data.site.sections.len())
+            .into_par_iter()
+            .map(|i| {
+                let nav = nav_items(data.site, 0, &chain_to(data.site, i));
+                (Value::from_serializable(&nav), hash_of(&nav))
+            })
+            .collect();
         let page_ref_keys: Vec<u64> = (0..data.site.pages.len())
             .into_par_iter()
             .map(|i| hash_of(&page_ref(data, i)))
@@ -270,20 +301,21 @@ impl Renderer {
         );
         Shared {
             site: Value::from_serializable(&site),
-            nav: Value::from_serializable(&nav),
             strings: Value::from_serializable(strings),
             key,
+            navs,
             page_ref_keys,
             sections: section_values,
             section_keys,
         }
     }
 
-    fn context(&self, shared: &Shared, own: &impl Serialize) -> Context {
+    /// The context of a page shown in section `section`.
+    fn context(&self, shared: &Shared, section: usize, own: &impl Serialize) -> Context {
         let mut ctx = Context::from_serialize(own).expect("a context struct serializes to a map");
         ctx.insert_value("site", shared.site.clone());
         ctx.insert_value("config", shared.site.clone());
-        ctx.insert_value("nav", shared.nav.clone());
+        ctx.insert_value("nav", shared.navs[section].0.clone());
         ctx.insert_value("i18n", shared.strings.clone());
         ctx
     }
@@ -296,6 +328,7 @@ impl Renderer {
             self.key,
             shared.key,
             shared.section_keys[page.section],
+            shared.navs[page.section].1,
             template,
             page_context(data, shared, index),
         ))
@@ -309,7 +342,7 @@ impl Renderer {
         index: usize,
     ) -> Result<String> {
         let page = &data.site.pages[index];
-        let mut ctx = self.context(shared, &page_context(data, shared, index));
+        let mut ctx = self.context(shared, page.section, &page_context(data, shared, index));
         ctx.insert_value("section", shared.sections[page.section].clone());
         self.render(template_name(&page.doc, "page.html"), &ctx)
     }
@@ -321,6 +354,7 @@ impl Renderer {
             self.key,
             shared.key,
             shared.section_keys[index],
+            shared.navs[index].1,
             template,
             section_context(data, index),
         ))
@@ -333,7 +367,7 @@ impl Renderer {
         shared: &Shared,
         index: usize,
     ) -> Result<String> {
-        let mut ctx = self.context(shared, &section_context(data, index));
+        let mut ctx = self.context(shared, index, &section_context(data, index));
         ctx.insert_value("section", shared.sections[index].clone());
         self.render(section_template(data.site, index), &ctx)
     }
@@ -344,7 +378,7 @@ impl Renderer {
             current_path: "404.html",
             root: data.config.base_path(),
         };
-        self.render("404.html", &self.context(shared, &own))
+        self.render("404.html", &self.context(shared, 0, &own))
     }
 
     /// The search results page that `search/?q=` links open; search.js fills it in.
@@ -353,7 +387,7 @@ impl Renderer {
             current_path: "search/",
             root: root_prefix("search/"),
         };
-        self.render("search.html", &self.context(shared, &own))
+        self.render("search.html", &self.context(shared, 0, &own))
     }
 }
 
@@ -446,6 +480,7 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
         breadcrumbs: breadcrumbs(data.site, page.section),
         current_path: &page.path,
         root: root_prefix(&page.path),
+        nav_pages: nav_pages(data, page.section, Some(position)),
     }
 }
 
@@ -462,6 +497,7 @@ fn section_context<'a>(data: &RenderedSite<'a>, index: usize) -> SectionContext<
         },
         current_path: &section.path,
         root: root_prefix(&section.path),
+        nav_pages: nav_pages(data, index, None),
     }
 }
 
@@ -539,37 +575,100 @@ fn section_view<'a>(
     }
 }
 
-/// The section tree below `index`, built with an explicit stack so deep folders cannot overflow.
-fn nav_children(site: &Site, index: usize) -> Vec<NavItem<'_>> {
-    fn item(site: &Site, i: usize) -> NavItem<'_> {
-        let s = &site.sections[i];
-        NavItem {
+/// The first and last (exclusive) entry a sidebar list of `len` entries shows: all of them,
+/// or `NAV_WINDOW` around entry `at` (from the start when none is current).
+fn window(len: usize, at: Option<usize>) -> (usize, usize) {
+    if len <= NAV_WINDOW {
+        return (0, len);
+    }
+    let start = at
+        .unwrap_or(0)
+        .saturating_sub(NAV_WINDOW / 2)
+        .min(len - NAV_WINDOW);
+    (start, start + NAV_WINDOW)
+}
+
+/// The sections from home down to section `index`, home first.
+fn chain_to(site: &Site, index: usize) -> Vec<usize> {
+    let mut chain: Vec<usize> =
+        std::iter::successors(Some(index), |&i| site.sections[i].parent).collect();
+    chain.reverse();
+    chain
+}
+
+/// The navigation below section `index` for a page of the last section of `chain`: each level
+/// a window around the section on the way there, opened only along that way.
+fn nav_items<'a>(site: &'a Site, index: usize, chain: &[usize]) -> Vec<NavItem<'a>> {
+    let section = &site.sections[index];
+    let subs = &section.subsections;
+    let on_way = chain
+        .get(1)
+        .and_then(|next| subs.iter().position(|s| s == next));
+    let (start, end) = window(subs.len(), on_way);
+    let gap = |hidden: usize| NavItem {
+        title: GAP_TITLE,
+        path: &section.path,
+        children: Vec::new(),
+        gap: hidden,
+    };
+    let mut items = Vec::with_capacity(end - start + 2);
+    if start > 0 {
+        items.push(gap(start));
+    }
+    for (i, &sub) in subs.iter().enumerate().take(end).skip(start) {
+        let s = &site.sections[sub];
+        items.push(NavItem {
             title: &s.doc.title,
             path: &s.path,
-            children: s.subsections.iter().map(|&c| item(site, c)).collect(),
-        }
+            children: match Some(i) == on_way {
+                true => nav_items(site, sub, &chain[1..]),
+                false => Vec::new(),
+            },
+            gap: 0,
+        });
     }
-    site.sections[index]
-        .subsections
-        .iter()
-        .map(|&c| item(site, c))
-        .collect()
+    if end < subs.len() {
+        items.push(gap(subs.len() - end));
+    }
+    items
+}
+
+/// The pages of section `index` as its sidebar lists them, around page `at` of the section.
+fn nav_pages<'a>(data: &RenderedSite<'a>, index: usize, at: Option<usize>) -> Vec<NavPage<'a>> {
+    let section = &data.site.sections[index];
+    let (start, end) = window(section.pages.len(), at);
+    let gap = |hidden: usize| NavPage {
+        title: GAP_TITLE,
+        path: &section.path,
+        gap: hidden,
+    };
+    let mut pages = Vec::with_capacity(end - start + 2);
+    if start > 0 {
+        pages.push(gap(start));
+    }
+    pages.extend(section.pages[start..end].iter().map(|&p| {
+        let page = &data.site.pages[p];
+        NavPage {
+            title: &page.doc.title,
+            path: &page.path,
+            gap: 0,
+        }
+    }));
+    if end < section.pages.len() {
+        pages.push(gap(section.pages.len() - end));
+    }
+    pages
 }
 
 /// Home -> ... -> the section `index`, for a page inside it.
 fn breadcrumbs(site: &Site, index: usize) -> Vec<Crumb<'_>> {
-    let mut chain = Vec::new();
-    let mut at = Some(index);
-    while let Some(i) = at {
-        let s = &site.sections[i];
-        chain.push(Crumb {
-            title: &s.doc.title,
-            path: &s.path,
-        });
-        at = s.parent;
-    }
-    chain.reverse();
-    chain
+    chain_to(site, index)
+        .into_iter()
+        .map(|i| Crumb {
+            title: &site.sections[i].doc.title,
+            path: &site.sections[i].path,
+        })
+        .collect()
 }
 
 /// `{{ value | json }}`: JSON that is safe inside `<script>` (no `<`, `>` or `&` left raw).
