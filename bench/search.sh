@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Search benchmark: generated sites of 1,000 and 10,000 pages (bench/gen_site.py), built with
+# Search benchmark: generated sites of 1,000 and 10,000 pages (bench/gen.py), built with
 # the release quire. Reports the index size, the bytes a first query downloads to show five
 # results (bench/first_query.mjs), and how much indexing adds to build time (bench/search.rs:
 # builds with and without search); beside Pagefind's index on the same pages when
@@ -16,14 +16,14 @@ if [ -x bench/node_modules/.bin/pagefind ] || npm install --prefix bench --no-sa
   pagefind=bench/node_modules/.bin/pagefind
 fi
 for n in $sizes; do
-  site="$out/site-$n"
-  [ -f "$site/queries.txt" ] || python3 bench/gen_site.py "$n" "$site"
+  [ -f "$out/gen-$n/queries.txt" ] || python3 bench/gen.py "$n" "$out/gen-$n"
+  site="$out/gen-$n/quire-default"
   ./target/release/quire build --root "$site" --quiet
   {
     echo "{\"pages\": $n,"
     echo "\"timing\": $(cargo bench --quiet --bench search -- "$site" | tail -1),"
     echo "\"index\": $(python3 bench/sizes.py "$site/public/search"),"
-    echo "\"first_query\": $(node bench/first_query.mjs "$site/public" "$site/queries.txt"),"
+    echo "\"first_query\": $(node bench/first_query.mjs "$site/public" "$out/gen-$n/queries.txt"),"
     if [ -n "$pagefind" ]; then
       start=$(date +%s%N)
       "$pagefind" --site "$site/public" --output-subdir _pagefind --quiet >/dev/null

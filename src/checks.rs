@@ -3,7 +3,7 @@
 //! phone number appears except through a declared contact; no two outputs share a path.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -125,9 +125,8 @@ pub(crate) fn check_unique_files(files: &[OutputFile], diags: &mut Diagnostics) 
     }
 }
 
-/// The output files that the HTML file `file` links to. A pure function of the page, so
-/// `quire serve` keeps it with the page's HTML.
-pub(crate) fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
+/// The output files that the HTML file `file` links to.
+fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
     let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
     let Ok(text) = std::str::from_utf8(html) else {
         return Vec::new();
@@ -141,13 +140,11 @@ pub(crate) fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
 }
 
 /// Pages that no link reaches when following the generated HTML from the home page: readers
-/// (and search engines) would never find them. `links` holds `linked_files` of every HTML
-/// file of the build.
-pub(crate) fn check_reachable(
-    site: &Site,
-    links: &AHashMap<&str, &[String]>,
-    diags: &mut Diagnostics,
-) {
+/// (and search engines) would never find them. `html` holds every HTML file of the build by
+/// path. Files are read level by level from the home page and the crawl stops as soon as every
+/// page is reached: listings usually lead to every page, so a large site's articles are never
+/// parsed here.
+pub(crate) fn check_reachable(site: &Site, html: &AHashMap<&str, &[u8]>, diags: &mut Diagnostics) {
     let docs: Vec<(String, &Document)> = site
         .pages
         .iter()
@@ -159,23 +156,29 @@ pub(crate) fn check_reachable(
         )
         .collect();
     let wanted: AHashSet<&str> = docs.iter().map(|(file, _)| file.as_str()).collect();
-    // Usually the navigation and listings lead to every page from a few files: stop there.
-    let mut seen: AHashSet<&str> = AHashSet::with_capacity(links.len());
+    let mut seen: AHashSet<&str> = AHashSet::with_capacity(html.len());
     seen.insert("index.html");
     let mut unreached = wanted.len() - usize::from(wanted.contains("index.html"));
     // Breadth first: the home page's links first, then theirs, so listings are read before pages.
-    let mut queue = VecDeque::from(["index.html"]);
-    while let Some(file) = queue.pop_front() {
-        if unreached == 0 {
-            return;
-        }
-        for target in links.get(file).copied().unwrap_or_default() {
-            let target = target.as_str();
-            if links.contains_key(target) && seen.insert(target) {
+    let mut level: Vec<&str> = vec!["index.html"];
+    while unreached > 0 && !level.is_empty() {
+        let found: Vec<Vec<String>> = level
+            .par_iter()
+            .map(|file| {
+                html.get(file)
+                    .map_or_else(Vec::new, |h| linked_files(file, h))
+            })
+            .collect();
+        let mut next = Vec::new();
+        for target in found.iter().flatten() {
+            if let Some((&target, _)) = html.get_key_value(target.as_str())
+                && seen.insert(target)
+            {
                 unreached -= usize::from(wanted.contains(target));
-                queue.push_back(target);
+                next.push(target);
             }
         }
+        level = next;
     }
     if unreached == 0 {
         return;

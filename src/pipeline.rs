@@ -144,9 +144,6 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
     render_site_cached(options, &mut BuildCache::default())
 }
 
-/// A finished page and the output files it links to.
-type PageOutput = (Arc<[u8]>, Arc<[String]>);
-
 /// What one build keeps for the next, so `quire serve` redoes only the work an edit reached.
 /// Each stage's results are keyed by a hash of that stage's inputs; the one outside hint is
 /// `forget`, through which the file watcher names the files to read again.
@@ -172,7 +169,7 @@ pub struct BuildCache {
     /// Each page's search tokens, by its title and rendered markdown.
     search_tokens: Memo<u64, Arc<search::PageTokens>>,
     /// Finished pages and the files they link to, by the hash of all their templates see.
-    html: Memo<u64, Result<PageOutput>>,
+    html: Memo<u64, Result<Arc<[u8]>>>,
 }
 
 impl BuildCache {
@@ -406,26 +403,24 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     let paths: Vec<&str> = docs.iter().map(|&(_, path, _)| path).collect();
     let html: Vec<_> = keys
         .par_iter()
-        .zip(&paths)
         .enumerate()
-        .map(|(i, (key, path))| {
+        .map(|(i, key)| {
             cache.html.get_or_make(key, || {
                 let html = match i.checked_sub(site.pages.len()) {
                     None => renderer.render_page(&data, &shared, i)?,
                     Some(s) => renderer.render_section(&data, &shared, s)?,
                 };
-                let linked = checks::linked_files(&file_for_site_path(path), html.as_bytes());
-                Ok((Arc::from(html.into_bytes()), Arc::from(linked)))
+                Ok(Arc::from(html.into_bytes()))
             })
         })
         .collect();
     cache.html.keep(keys.into_iter().zip(html.iter().cloned()));
-    // Output files (by index into `files`) and the files they link to.
-    let mut linked: Vec<(usize, Arc<[String]>)> = Vec::with_capacity(html.len() + 1);
+    // The HTML files quire made (by index into `files`): the reachability check crawls them.
+    let mut made: Vec<usize> = Vec::with_capacity(html.len() + 2);
     for (path, result) in paths.into_iter().zip(html) {
         match result {
-            Ok((bytes, links)) => {
-                linked.push((files.len(), links));
+            Ok(bytes) => {
+                made.push(files.len());
                 files.push(OutputFile::shared(file_for_site_path(path), bytes));
             }
             Err(e) => diags.extend(e.diagnostics),
@@ -434,8 +429,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     for (at, html) in (tag_pages_at..).zip(tag_pages.render(&renderer, &data, &shared)) {
         match html {
             Ok(html) => {
-                let links = checks::linked_files(&files[at].path, html.as_bytes());
-                linked.push((at, links.into()));
+                made.push(at);
                 files[at] = OutputFile::bytes(files[at].path.clone(), html);
             }
             Err(e) => diags.extend(e.diagnostics),
@@ -444,8 +438,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     // The pages quire makes itself, when the theme has their templates.
     let mut own_page = |file: &str, html: Result<String>| match html {
         Ok(html) => {
-            let links = checks::linked_files(file, html.as_bytes());
-            linked.push((files.len(), links.into()));
+            made.push(files.len());
             files.push(OutputFile::bytes(file, html));
         }
         Err(e) => diags.extend(e.diagnostics),
@@ -462,11 +455,14 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         }
     }
     checks::check_unique_files(&files, &mut diags);
-    let links: AHashMap<&str, &[String]> = linked
+    let html: AHashMap<&str, &[u8]> = made
         .iter()
-        .map(|(i, links)| (files[*i].path.as_str(), &links[..]))
+        .filter_map(|&i| match &files[i].contents {
+            Contents::Bytes(bytes) => Some((files[i].path.as_str(), &bytes[..])),
+            _ => None,
+        })
         .collect();
-    checks::check_reachable(&site, &links, &mut diags);
+    checks::check_reachable(&site, &html, &mut diags);
     if options.check_external {
         diags.extend(external::check(
             checks::external_links(&site, &pages, &sections),

@@ -110,13 +110,35 @@ struct SectionView<'a> {
     subsections: Vec<SectionRef<'a>>,
 }
 
-/// One entry of the site navigation: a section and the sections below it.
+/// The most entries one list of the sidebar shows: sections of one level, or the pages of the
+/// current section. Longer lists show a window around the current entry and a `gap` entry for
+/// each run left out, so every page's sidebar has the same bounded size however large the site
+/// grows (listing every section or page on every page makes the output grow with the square of
+/// the page count).
+const NAV_WINDOW: usize = 25;
+
+/// One entry of the site navigation: a section and the sections below it (only below the
+/// sections leading to the one shown), or with `gap` > 0, that many sections left out here,
+/// with `path` leading to the section that lists them all.
 #[derive(Serialize, Hash)]
 struct NavItem<'a> {
     title: &'a str,
     path: &'a str,
     children: Vec<NavItem<'a>>,
+    gap: usize,
 }
+
+/// A page of the current section as the sidebar lists it; with `gap` > 0, that many pages left
+/// out here, with `path` leading to the section that lists them all.
+#[derive(Serialize, Hash)]
+struct NavPage<'a> {
+    title: &'a str,
+    path: &'a str,
+    gap: usize,
+}
+
+/// What a gap entry shows to themes that do not know `gap`.
+const GAP_TITLE: &str = "…";
 
 #[derive(Serialize, Hash)]
 struct Crumb<'a> {
@@ -138,6 +160,8 @@ pub struct RenderedSite<'a> {
 pub struct Shared {
     /// Per language: what its pages share.
     languages: Vec<LanguageShared>,
+    /// Per section: the navigation its pages show, and its hash.
+    navs: Vec<(Value, u64)>,
     /// Per page: a hash of the page as other pages list it.
     page_ref_keys: Vec<u64>,
     /// Per section: its view (with its page list), built once and shared by its pages.
@@ -150,7 +174,6 @@ pub struct Shared {
 /// its UI strings and its home's path.
 struct LanguageShared {
     site: Value,
-    nav: Value,
     strings: Value,
     lang_root: Value,
     /// A hash of all of them.
@@ -168,6 +191,7 @@ struct PageContext<'a> {
     breadcrumbs: Vec<Crumb<'a>>,
     current_path: &'a str,
     root: String,
+    nav_pages: Vec<NavPage<'a>>,
 }
 
 /// What the templates of pages made by quire itself (not found, search) see besides the
@@ -187,6 +211,7 @@ struct SectionContext<'a> {
     breadcrumbs: Vec<Crumb<'a>>,
     current_path: &'a str,
     root: String,
+    nav_pages: Vec<NavPage<'a>>,
 }
 
 impl Renderer {
@@ -259,8 +284,7 @@ impl Renderer {
             .languages
             .iter()
             .zip(strings)
-            .zip(&data.site.homes)
-            .map(|((language, strings), &home)| {
+            .map(|(language, strings)| {
                 let config = &language.config;
                 let site = SiteView {
                     title: &config.title,
@@ -270,14 +294,20 @@ impl Renderer {
                     extra: &config.extra,
                     search: config.search.enabled,
                 };
-                let nav = nav_children(data.site, home);
                 LanguageShared {
-                    key: hash_of(&(&site, &nav, strings, &language.root)),
+                    key: hash_of(&(&site, strings, &language.root)),
                     site: Value::from_serializable(&site),
-                    nav: Value::from_serializable(&nav),
                     strings: Value::from_serializable(strings),
                     lang_root: Value::from_serializable(&language.root),
                 }
+            })
+            .collect();
+        let navs: Vec<(Value, u64)> = (0..data.site.sections.len())
+            .into_par_iter()
+            .map(|i| {
+                let chain = chain_to(data.site, i);
+                let nav = nav_items(data.site, chain[0], &chain);
+                (Value::from_serializable(&nav), hash_of(&nav))
             })
             .collect();
         let page_ref_keys: Vec<u64> = (0..data.site.pages.len())
@@ -303,18 +333,27 @@ impl Renderer {
         );
         Shared {
             languages,
+            navs,
             page_ref_keys,
             sections: section_values,
             section_keys,
         }
     }
 
-    fn context(&self, shared: &Shared, lang: usize, own: &impl Serialize) -> Context {
+    /// The context of a page of language `lang` shown in section `section`.
+    fn context(
+        &self,
+        shared: &Shared,
+        lang: usize,
+        section: usize,
+        own: &impl Serialize,
+    ) -> Context {
+        let nav = shared.navs[section].0.clone();
         let shared = &shared.languages[lang];
         let mut ctx = Context::from_serialize(own).expect("a context struct serializes to a map");
         ctx.insert_value("site", shared.site.clone());
         ctx.insert_value("config", shared.site.clone());
-        ctx.insert_value("nav", shared.nav.clone());
+        ctx.insert_value("nav", nav);
         ctx.insert_value("i18n", shared.strings.clone());
         ctx.insert_value("lang_root", shared.lang_root.clone());
         ctx
@@ -328,6 +367,7 @@ impl Renderer {
             self.key,
             shared.languages[page.lang].key,
             shared.section_keys[page.section],
+            shared.navs[page.section].1,
             template,
             page_context(data, shared, index),
         ))
@@ -341,7 +381,12 @@ impl Renderer {
         index: usize,
     ) -> Result<String> {
         let page = &data.site.pages[index];
-        let mut ctx = self.context(shared, page.lang, &page_context(data, shared, index));
+        let mut ctx = self.context(
+            shared,
+            page.lang,
+            page.section,
+            &page_context(data, shared, index),
+        );
         ctx.insert_value("section", shared.sections[page.section].clone());
         self.render(template_name(&page.doc, "page.html"), &ctx)
     }
@@ -353,6 +398,7 @@ impl Renderer {
             self.key,
             shared.languages[data.site.sections[index].lang].key,
             shared.section_keys[index],
+            shared.navs[index].1,
             template,
             section_context(data, index),
         ))
@@ -366,7 +412,7 @@ impl Renderer {
         index: usize,
     ) -> Result<String> {
         let lang = data.site.sections[index].lang;
-        let mut ctx = self.context(shared, lang, &section_context(data, index));
+        let mut ctx = self.context(shared, lang, index, &section_context(data, index));
         ctx.insert_value("section", shared.sections[index].clone());
         self.render(section_template(data.site, index), &ctx)
     }
@@ -378,7 +424,8 @@ impl Renderer {
             root: data.config.base_path(),
             languages: home_links(data, 0),
         };
-        self.render("404.html", &self.context(shared, 0, &own))
+        let home = data.site.homes[0];
+        self.render("404.html", &self.context(shared, 0, home, &own))
     }
 
     /// A page quire makes itself for language `lang` (the tag pages) with `template`; `own` is
@@ -391,7 +438,7 @@ impl Renderer {
         lang: usize,
         own: &impl Serialize,
     ) -> Result<String> {
-        let mut ctx = self.context(shared, lang, own);
+        let mut ctx = self.context(shared, lang, data.site.homes[lang], own);
         ctx.insert_value(
             "languages",
             Value::from_serializable(&home_links(data, lang)),
@@ -413,7 +460,8 @@ impl Renderer {
             root: root_prefix(&path),
             languages: home_links(data, lang),
         };
-        self.render("search.html", &self.context(shared, lang, &own))
+        let home = data.site.homes[lang];
+        self.render("search.html", &self.context(shared, lang, home, &own))
     }
 }
 
@@ -512,6 +560,7 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
         breadcrumbs: breadcrumbs(data.site, page.section),
         current_path: &page.path,
         root: root_prefix(&page.path),
+        nav_pages: nav_pages(data, page.section, Some(position)),
     }
 }
 
@@ -534,6 +583,7 @@ fn section_context<'a>(data: &RenderedSite<'a>, index: usize) -> SectionContext<
         },
         current_path: &section.path,
         root: root_prefix(&section.path),
+        nav_pages: nav_pages(data, index, None),
     }
 }
 
@@ -624,37 +674,100 @@ fn section_view<'a>(
     }
 }
 
-/// The section tree below `index`, built with an explicit stack so deep folders cannot overflow.
-fn nav_children(site: &Site, index: usize) -> Vec<NavItem<'_>> {
-    fn item(site: &Site, i: usize) -> NavItem<'_> {
-        let s = &site.sections[i];
-        NavItem {
+/// The first and last (exclusive) entry a sidebar list of `len` entries shows: all of them,
+/// or `NAV_WINDOW` around entry `at` (from the start when none is current).
+fn window(len: usize, at: Option<usize>) -> (usize, usize) {
+    if len <= NAV_WINDOW {
+        return (0, len);
+    }
+    let start = at
+        .unwrap_or(0)
+        .saturating_sub(NAV_WINDOW / 2)
+        .min(len - NAV_WINDOW);
+    (start, start + NAV_WINDOW)
+}
+
+/// The sections from home down to section `index`, home first.
+fn chain_to(site: &Site, index: usize) -> Vec<usize> {
+    let mut chain: Vec<usize> =
+        std::iter::successors(Some(index), |&i| site.sections[i].parent).collect();
+    chain.reverse();
+    chain
+}
+
+/// The navigation below section `index` for a page of the last section of `chain`: each level
+/// a window around the section on the way there, opened only along that way.
+fn nav_items<'a>(site: &'a Site, index: usize, chain: &[usize]) -> Vec<NavItem<'a>> {
+    let section = &site.sections[index];
+    let subs = &section.subsections;
+    let on_way = chain
+        .get(1)
+        .and_then(|next| subs.iter().position(|s| s == next));
+    let (start, end) = window(subs.len(), on_way);
+    let gap = |hidden: usize| NavItem {
+        title: GAP_TITLE,
+        path: &section.path,
+        children: Vec::new(),
+        gap: hidden,
+    };
+    let mut items = Vec::with_capacity(end - start + 2);
+    if start > 0 {
+        items.push(gap(start));
+    }
+    for (i, &sub) in subs.iter().enumerate().take(end).skip(start) {
+        let s = &site.sections[sub];
+        items.push(NavItem {
             title: &s.doc.title,
             path: &s.path,
-            children: s.subsections.iter().map(|&c| item(site, c)).collect(),
-        }
+            children: match Some(i) == on_way {
+                true => nav_items(site, sub, &chain[1..]),
+                false => Vec::new(),
+            },
+            gap: 0,
+        });
     }
-    site.sections[index]
-        .subsections
-        .iter()
-        .map(|&c| item(site, c))
-        .collect()
+    if end < subs.len() {
+        items.push(gap(subs.len() - end));
+    }
+    items
+}
+
+/// The pages of section `index` as its sidebar lists them, around page `at` of the section.
+fn nav_pages<'a>(data: &RenderedSite<'a>, index: usize, at: Option<usize>) -> Vec<NavPage<'a>> {
+    let section = &data.site.sections[index];
+    let (start, end) = window(section.pages.len(), at);
+    let gap = |hidden: usize| NavPage {
+        title: GAP_TITLE,
+        path: &section.path,
+        gap: hidden,
+    };
+    let mut pages = Vec::with_capacity(end - start + 2);
+    if start > 0 {
+        pages.push(gap(start));
+    }
+    pages.extend(section.pages[start..end].iter().map(|&p| {
+        let page = &data.site.pages[p];
+        NavPage {
+            title: &page.doc.title,
+            path: &page.path,
+            gap: 0,
+        }
+    }));
+    if end < section.pages.len() {
+        pages.push(gap(section.pages.len() - end));
+    }
+    pages
 }
 
 /// Home -> ... -> the section `index`, for a page inside it.
 fn breadcrumbs(site: &Site, index: usize) -> Vec<Crumb<'_>> {
-    let mut chain = Vec::new();
-    let mut at = Some(index);
-    while let Some(i) = at {
-        let s = &site.sections[i];
-        chain.push(Crumb {
-            title: &s.doc.title,
-            path: &s.path,
-        });
-        at = s.parent;
-    }
-    chain.reverse();
-    chain
+    chain_to(site, index)
+        .into_iter()
+        .map(|i| Crumb {
+            title: &site.sections[i].doc.title,
+            path: &site.sections[i].path,
+        })
+        .collect()
 }
 
 /// `{{ value | json }}`: JSON that is safe inside `<script>` (no `<`, `>` or `&` left raw).

@@ -244,6 +244,58 @@ fn sidebar_lists_every_section_but_only_the_current_sections_pages() {
 }
 
 #[test]
+fn long_sidebar_lists_show_a_window_around_the_current_entry_and_link_the_rest() {
+    // 30 sections and 40 pages in one: more than the 25 entries a sidebar list shows.
+    let mut site = TestSite::new();
+    for s in 0..30 {
+        let body = format!("---\ntitle: Section {s}\nweight: {s}\n---\n");
+        site = site.file(&format!("content/s{s:02}/_index.md"), body);
+    }
+    for p in 0..40 {
+        let body = format!("---\ntitle: Page {p}\nweight: {p}\n---\n\nText.\n");
+        site = site.file(&format!("content/s15/p{p:02}.md"), body);
+    }
+    let run = site.build().ok();
+    assert!(!run.stderr.contains("no link leads"), "{}", run.stderr);
+
+    let html = site.read("public/s15/p20/index.html");
+    let sidebar = between(&html, "<nav id=\"site-nav\"", "</nav>");
+    let pages = between(sidebar, "<ul class=\"nav-pages\">", "</ul>");
+    assert_eq!(pages.matches("<li").count(), 25 + 2, "{pages}");
+    assert!(
+        pages.contains("<a href=\"../../s15/p20/\" aria-current=\"page\">Page 20</a>"),
+        "{pages}"
+    );
+    // Pages 8 to 32 are shown; the 8 before and 7 after are one link to the section each.
+    assert!(
+        pages.contains("Page 8<") && pages.contains("Page 32<"),
+        "{pages}"
+    );
+    assert!(
+        !pages.contains("Page 7<") && !pages.contains("Page 33<"),
+        "{pages}"
+    );
+    for more in ["8 more…", "7 more…"] {
+        let gap = format!("<li class=\"nav-more\"><a href=\"../../s15/\">{more}</a></li>");
+        assert!(pages.contains(&gap), "no {gap} in {pages}");
+    }
+    // Sections 3 to 27 around section 15; the rest are listed on the home page.
+    assert!(sidebar.contains("href=\"../../s03/\"") && sidebar.contains("href=\"../../s27/\""));
+    assert!(!sidebar.contains("href=\"../../s02/\"") && !sidebar.contains("href=\"../../s28/\""));
+    for more in ["3 more…", "2 more…"] {
+        let gap = format!("<li class=\"nav-more\"><a href=\"../../\">{more}</a></li>");
+        assert!(sidebar.contains(&gap), "no {gap} in {sidebar}");
+    }
+    // The home page lists every section.
+    let home = site.read("public/index.html");
+    let main = between(&home, "<main", "</main>");
+    assert!(
+        (0..30).all(|s| main.contains(&format!("href=\"./s{s:02}/\""))),
+        "{main}"
+    );
+}
+
+#[test]
 fn assets_ship_with_the_theme() {
     let site = built(site_in("en"));
     for file in [
