@@ -23,6 +23,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("jsx", "js"),
     ("golang", "go"),
     ("py3", "py"),
+    ("docker", "dockerfile"),
 ];
 
 /// Token classes by the grammar scope they stand for, most specific first. A token takes the
@@ -71,7 +72,9 @@ struct Grammars {
 impl Syntaxes {
     fn get(&self) -> &Grammars {
         self.loaded.get_or_init(|| Grammars {
-            set: SyntaxSet::load_defaults_newlines(),
+            // bat's grammars (two-face): syntect's own set lacks TOML, TypeScript, Dockerfile
+            // and Nix. The fancy-regex build leaves out the few grammars that need Oniguruma.
+            set: two_face::syntax::extra_newlines(),
             classes: TOKEN_CLASSES
                 .iter()
                 .map(|(scope, class)| (Scope::new(scope).expect("valid scope"), *class))
@@ -102,8 +105,9 @@ impl Syntaxes {
                         })
                         .map(|(alias, _)| alias.to_string()),
                 );
+                // Names match ignoring case: `Dockerfile` after `dockerfile` says nothing new.
                 let mut seen = std::collections::HashSet::new();
-                words.retain(|w| seen.insert(w.clone()));
+                words.retain(|w| seen.insert(w.to_lowercase()));
                 (s.name.clone(), words)
             })
             .collect();
@@ -433,7 +437,24 @@ mod tests {
     #[test]
     fn aliases_and_plain_names() {
         for alias in [
-            "js", "sh", "shell", "console", "yml", "py", "rs", "Rust", "json", "go",
+            "js",
+            "sh",
+            "shell",
+            "console",
+            "yml",
+            "py",
+            "rs",
+            "Rust",
+            "json",
+            "go",
+            "toml",
+            "ts",
+            "typescript",
+            "tsx",
+            "dockerfile",
+            "Dockerfile",
+            "docker",
+            "nix",
         ] {
             let block = render(alias, "x = 1\n");
             assert!(block.problems.is_empty(), "{alias}: {:?}", block.problems);

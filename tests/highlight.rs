@@ -54,6 +54,62 @@ fn rust_and_python_tokens_get_classes() {
 }
 
 #[test]
+fn toml_and_typescript_tokens_get_classes() {
+    let (html, stderr) = build_page(
+        TestSite::new(),
+        "```toml\n# build\n[package]\nname = \"quire\"\nversion = 2\n```\n\n\
+         ```typescript\ninterface User { name: string }\nexport function greet(user: User): string {\n  return `hi`;\n}\n```\n",
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(html.contains(
+        "<pre class=\"code\" data-lang=\"toml\"><code class=\"language-toml\"><span class=\"tok-comment\"># build</span>\n\
+         [<span class=\"tok-type\">package</span>]\n\
+         <span class=\"tok-tag\">name</span> = <span class=\"tok-string\">&quot;quire&quot;</span>\n\
+         <span class=\"tok-tag\">version</span> = <span class=\"tok-constant\">2</span>\n"
+    ), "{html}");
+    assert!(html.contains(
+        "<code class=\"language-typescript\"><span class=\"tok-keyword\">interface</span> <span class=\"tok-type\">User</span> { name: <span class=\"tok-type\">string</span> }\n\
+         <span class=\"tok-keyword\">export</span> <span class=\"tok-keyword\">function</span> <span class=\"tok-function\">greet</span>(<span class=\"tok-variable\">user</span>: <span class=\"tok-type\">User</span>)"
+    ), "{html}");
+    assert!(
+        html.contains(
+            "<span class=\"tok-keyword\">return</span> <span class=\"tok-string\">`hi`</span>;"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn typescript_tsx_and_docker_names_are_known() {
+    let (html, stderr) = build_page(
+        TestSite::new(),
+        "```ts\nconst a: number = 1;\n```\n\n```tsx\nconst b = <div className=\"x\" />;\n```\n\n\
+         ```dockerfile\nFROM rust AS build\n```\n\n```docker\nFROM rust\nRUN cargo build\n```\n",
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(
+        html.contains(
+            "<span class=\"tok-keyword\">const</span> a: <span class=\"tok-type\">number</span>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "&lt;<span class=\"tok-tag\">div</span> <span class=\"tok-attribute\">className</span>="
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code class=\"language-dockerfile\"><span class=\"tok-keyword\">FROM</span> rust <span class=\"tok-keyword\">AS</span> build\n"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code class=\"language-docker\"><span class=\"tok-keyword\">FROM</span> rust\n<span class=\"tok-keyword\">RUN </span>cargo build\n"),
+        "{html}"
+    );
+}
+
+#[test]
 fn numbered_and_marked_lines() {
     let (html, _) = build_page(
         TestSite::new(),
@@ -154,6 +210,10 @@ fn languages_lists_names_and_aliases() {
         "Python: python, py,",
         "Bourne Again Shell (bash): sh,",
         "YAML: yaml, yml",
+        "TOML: toml,",
+        "TypeScript: typescript, ts,",
+        "TypeScriptReact: typescriptreact, tsx",
+        "Dockerfile: dockerfile, .Dockerfile, docker",
         "Plain text (no colours): text, plain, plaintext, txt",
     ] {
         assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
