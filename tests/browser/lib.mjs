@@ -22,7 +22,7 @@ export const CHROMIUM_ARGS = [
 const OFFLINE_RULES = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1';
 
 /** A script that is still running after this long is stuck: fail it rather than hang cargo test. */
-const SCRIPT_TIMEOUT_MS = Number(process.env.QUIRE_BROWSER_TIMEOUT_MS || 60_000);
+const SCRIPT_TIMEOUT_MS = Number(process.env.QUIRE_BROWSER_TIMEOUT_MS || 180_000);
 
 export function chromiumPath() {
   return process.env.CHROMIUM || '/usr/bin/chromium';
