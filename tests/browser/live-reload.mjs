@@ -18,7 +18,10 @@ main(async ([url, article, css]) => {
 
     await mark('before-edit');
     writeFileSync(article, original.replace('Original text.', 'Edited live text.'));
-    await page.waitForFunction(() => document.body?.innerText.includes('Edited live text.'));
+    // The reloaded page must have finished loading, or it may still be too short to scroll.
+    await page.waitForFunction(
+      () => document.readyState === 'complete' && document.body.innerText.includes('Edited live text.'),
+    );
     result.markerAfterEdit = await marker();
 
     await mark('before-css');
