@@ -186,12 +186,8 @@ struct LanguageShared {
 #[derive(Serialize, Hash)]
 struct PageContext<'a> {
     page: PageView<'a>,
-    languages: Vec<LanguageLink<'a>>,
-    toc: Keyed<&'a [TocEntry]>,
-    breadcrumbs: Vec<Crumb<'a>>,
-    current_path: &'a str,
-    root: String,
-    nav_pages: Vec<NavPage<'a>>,
+    #[serde(flatten)]
+    place: SectionContext<'a>,
 }
 
 /// What the templates of pages made by quire itself (not found, search) see besides the
@@ -203,7 +199,8 @@ struct PlaceContext<'a> {
     languages: Vec<LanguageLink<'a>>,
 }
 
-/// What a section's template sees besides the shared values (its own view is one of those).
+/// What a section's template sees besides the shared values (its own view is one of those);
+/// a page's template sees the same of its own place.
 #[derive(Serialize, Hash)]
 struct SectionContext<'a> {
     languages: Vec<LanguageLink<'a>>,
@@ -531,12 +528,6 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
         key: rendered.key,
     };
     PageContext {
-        languages: language_links(
-            data.languages,
-            &home_paths(data.site),
-            &page.translations,
-            page.lang,
-        ),
         page: PageView {
             list: listed(index),
             permalink: data.config.permalink(&page.path),
@@ -556,11 +547,19 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
                 Vec::new()
             },
         },
-        toc,
-        breadcrumbs: breadcrumbs(data.site, page.section),
-        current_path: &page.path,
-        root: root_prefix(&page.path),
-        nav_pages: nav_pages(data, page.section, Some(position)),
+        place: SectionContext {
+            languages: language_links(
+                data.languages,
+                &home_paths(data.site),
+                &page.translations,
+                page.lang,
+            ),
+            toc,
+            breadcrumbs: breadcrumbs(data.site, page.section),
+            current_path: &page.path,
+            root: root_prefix(&page.path),
+            nav_pages: nav_pages(data, page.section, Some(position)),
+        },
     }
 }
 
