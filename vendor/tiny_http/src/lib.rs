@@ -302,7 +302,10 @@ impl Server {
                         if let Connection::Tcp(tcp) = &sock {
                             let _ = tcp.set_read_timeout(Some(Duration::from_secs(60)));
                         }
-                        let (read_closable, write_closable) = match ssl {
+                        // quire patch: splitting the stream takes a second descriptor; with
+                        // none left the connection is closed and the error handled like a
+                        // failed accept() below (upstream panicked the accept thread).
+                        let halves = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
                             Some(ref ssl) => {
@@ -319,7 +322,9 @@ impl Server {
                             Some(ref _ssl) => unreachable!(),
                         };
 
-                        Ok(ClientConnection::new(write_closable, read_closable))
+                        halves.map(|(read_closable, write_closable)| {
+                            ClientConnection::new(write_closable, read_closable)
+                        })
                     }
                     Err(e) => Err(e),
                 };
