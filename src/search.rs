@@ -109,16 +109,21 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
         .collect();
     let (words, word_files) = word_files(&lists);
     files.extend(word_files);
-    files.extend(
+    files.par_extend(
         pages
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, p)| (format!("p/{i}.json"), fragment(p))),
     );
 
-    let version = files.iter().fold(FNV64_OFFSET, |h, (path, bytes)| {
-        fnv64(fnv64(h, path.as_bytes()), bytes)
-    });
+    // Each file's hash, then the hash of those: the same for the same files, in parallel.
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|(path, bytes)| fnv64(fnv64(FNV64_OFFSET, path.as_bytes()), bytes))
+        .collect();
+    let version = hashes
+        .iter()
+        .fold(FNV64_OFFSET, |h, f| fnv64(h, &f.to_le_bytes()));
     let version = format!("{:08x}", version as u32);
     let meta = serde_json::json!({
         "version": version,
@@ -289,17 +294,18 @@ struct TokenList<'a> {
 }
 
 /// The BM25 term-frequency factor, scaled to 0..=max; at least 1 for any occurrence.
-fn impact(tf: u32, length: usize, average: f64, b: f64, max: f64) -> u64 {
+/// `norm` is the field's length normalisation, `K1 * (1 - b + b * length / average)`.
+fn impact(tf: u32, norm: f64, max: f64) -> u64 {
     if tf == 0 {
         return 0;
     }
     let tf = tf as f64;
-    let factor = tf / (tf + K1 * (1.0 - b + b * length as f64 / average));
-    ((factor * max).round() as u64).max(1)
+    ((tf / (tf + norm) * max).round() as u64).max(1)
 }
 
-/// A posting before encoding: token, page, 0 for the title or section index + 1, value.
-type Hit<'a> = (&'a str, u32, u32, u64);
+fn length_norm(length: usize, average: f64, b: f64) -> f64 {
+    K1 * (1.0 - b + b * length as f64 / average)
+}
 
 /// Token hashes are already well mixed: the map uses them as they are.
 #[derive(Default)]
@@ -317,96 +323,136 @@ impl std::hash::Hasher for HashAsIs {
     }
 }
 
+/// One token's postings while pages are merged in order: hits are encoded as they come, so
+/// a posting costs its few varint bytes rather than a struct.
+struct ListBuilder<'a> {
+    token: &'a str,
+    titles: Vec<u8>,
+    title_count: usize,
+    last_title_page: u32,
+    sections: Vec<u8>,
+    section_count: usize,
+    last_section_page: u32,
+}
+
+impl<'a> ListBuilder<'a> {
+    fn new(token: &'a str) -> Self {
+        ListBuilder {
+            token,
+            titles: Vec::new(),
+            title_count: 0,
+            last_title_page: 0,
+            sections: Vec::new(),
+            section_count: 0,
+            last_section_page: 0,
+        }
+    }
+
+    fn add_title(&mut self, page: u32, value: u64) {
+        write_varint(&mut self.titles, (page - self.last_title_page) as u64);
+        write_varint(&mut self.titles, value);
+        self.last_title_page = page;
+        self.title_count += 1;
+    }
+
+    /// `section` counts from 0 within the page.
+    fn add_section(&mut self, page: u32, section: u32, value: u64) {
+        write_varint(&mut self.sections, (page - self.last_section_page) as u64);
+        write_varint(&mut self.sections, section as u64);
+        write_varint(&mut self.sections, value);
+        self.last_section_page = page;
+        self.section_count += 1;
+    }
+
+    fn finish(mut self, hash: u64, page_count: usize) -> TokenList<'a> {
+        let found_in = self.section_count;
+        let mut bitmap = Vec::new();
+        if found_in > MAX_SECTION_HITS {
+            // Found nearly everywhere: keep the strongest hits and a bitmap of every page.
+            bitmap = vec![0u8; page_count.div_ceil(8)];
+            let mut hits = decode_section_hits(&self.sections);
+            for &(page, _, _) in &hits {
+                bitmap[page as usize / 8] |= 1 << (page % 8);
+            }
+            hits.sort_by_key(|h| std::cmp::Reverse(h.2));
+            hits.truncate(MAX_SECTION_HITS);
+            hits.sort_by_key(|h| (h.0, h.1));
+            self.sections.clear();
+            self.section_count = 0;
+            self.last_section_page = 0;
+            for (page, section, value) in hits {
+                self.add_section(page, section, value);
+            }
+        }
+        let mut bytes = self.titles;
+        bytes.extend_from_slice(&self.sections);
+        bytes.extend_from_slice(&bitmap);
+        TokenList {
+            hash,
+            token: self.token,
+            titles: self.title_count,
+            sections: self.section_count,
+            found_in,
+            bitmap: bitmap.len(),
+            bytes,
+        }
+    }
+}
+
+/// The `(page, section, value)` hits `ListBuilder::add_section` encoded.
+fn decode_section_hits(mut bytes: &[u8]) -> Vec<(u32, u32, u64)> {
+    let mut hits = Vec::new();
+    let mut page = 0;
+    while !bytes.is_empty() {
+        page += read_varint(&mut bytes) as u32;
+        let section = read_varint(&mut bytes) as u32;
+        hits.push((page, section, read_varint(&mut bytes)));
+    }
+    hits
+}
+
 fn merge_postings<'a>(
     pages: &[&'a PageCounts],
     avg_section: f64,
     avg_title: f64,
 ) -> Vec<TokenList<'a>> {
-    // Parallel by token bucket: each task walks every page in order, collecting its bucket's
-    // hits per token (so each list comes out sorted by page), then encodes each list.
-    type ByHash<'a> = HashMap<u64, Vec<Hit<'a>>, BuildHasherDefault<HashAsIs>>;
+    // Parallel by token bucket: each task walks every page in order, so each list comes out
+    // sorted by page.
+    type ByHash<'a> = HashMap<u64, ListBuilder<'a>, BuildHasherDefault<HashAsIs>>;
     let buckets: Vec<Vec<TokenList>> = (0..MERGE_BUCKETS)
         .into_par_iter()
         .map(|b| {
             let mut lists = ByHash::default();
+            let mut norms = Vec::new();
             for (p, page) in pages.iter().enumerate() {
                 let p = p as u32;
+                norms.clear();
+                norms.push(length_norm(page.title_length, avg_title, B_TITLE));
+                norms.extend(
+                    (page.section_lengths.iter()).map(|&l| length_norm(l, avg_section, B_BODY)),
+                );
                 for c in page.bucket(b) {
-                    let token = c.token(&page.arena);
-                    let hit = match c.field {
-                        0 => (
-                            token,
+                    let list = lists
+                        .entry(c.hash)
+                        .or_insert_with(|| ListBuilder::new(c.token(&page.arena)));
+                    let norm = norms[c.field as usize];
+                    match c.field {
+                        0 => list.add_title(p, impact(c.tf, norm, 255.0)),
+                        f => list.add_section(
                             p,
-                            0,
-                            impact(c.tf, page.title_length, avg_title, B_TITLE, 255.0),
+                            f - 1,
+                            impact(c.tf, norm, 127.0) << 1 | c.heading as u64,
                         ),
-                        f => {
-                            let length = page.section_lengths[f as usize - 1];
-                            let imp = impact(c.tf, length, avg_section, B_BODY, 127.0);
-                            (token, p, f, imp << 1 | c.heading as u64)
-                        }
-                    };
-                    lists.entry(c.hash).or_default().push(hit);
+                    }
                 }
             }
             lists
-                .iter()
-                .map(|(&hash, run)| encode(hash, run, pages.len()))
+                .into_iter()
+                .map(|(hash, list)| list.finish(hash, pages.len()))
                 .collect()
         })
         .collect();
     buckets.into_iter().flatten().collect()
-}
-
-/// Encodes one token's hits (sorted by page, then title before sections).
-fn encode<'a>(hash: u64, run: &[Hit<'a>], page_count: usize) -> TokenList<'a> {
-    let titles = run.iter().filter(|h| h.2 == 0);
-    let found_in = run.iter().filter(|h| h.2 != 0).count();
-    let mut strongest = Vec::new();
-    let mut bitmap = Vec::new();
-    if found_in > MAX_SECTION_HITS {
-        bitmap = vec![0u8; page_count.div_ceil(8)];
-        strongest = run.iter().filter(|h| h.2 != 0).collect();
-        for h in &strongest {
-            bitmap[h.1 as usize / 8] |= 1 << (h.1 % 8);
-        }
-        strongest.sort_by_key(|h| std::cmp::Reverse(h.3));
-        strongest.truncate(MAX_SECTION_HITS);
-        strongest.sort_by_key(|h| (h.1, h.2));
-    }
-    let sections: Box<dyn Iterator<Item = &Hit>> = if bitmap.is_empty() {
-        Box::new(run.iter().filter(|h| h.2 != 0))
-    } else {
-        Box::new(strongest.into_iter())
-    };
-    let mut bytes = Vec::new();
-    let mut last = 0;
-    let mut title_count = 0;
-    for h in titles {
-        write_varint(&mut bytes, (h.1 - last) as u64);
-        write_varint(&mut bytes, h.3);
-        last = h.1;
-        title_count += 1;
-    }
-    last = 0;
-    let mut section_count = 0;
-    for h in sections {
-        section_count += 1;
-        write_varint(&mut bytes, (h.1 - last) as u64);
-        write_varint(&mut bytes, (h.2 - 1) as u64);
-        write_varint(&mut bytes, h.3);
-        last = h.1;
-    }
-    bytes.extend_from_slice(&bitmap);
-    TokenList {
-        hash,
-        token: run[0].0,
-        titles: title_count,
-        sections: section_count,
-        found_in,
-        bitmap: bitmap.len(),
-        bytes,
-    }
 }
 
 /// Latin words for completing the word being typed, in files keyed by its first two letters;
@@ -472,6 +518,20 @@ fn snippet_text(text: &str) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+fn read_varint(bytes: &mut &[u8]) -> u64 {
+    let mut n = 0;
+    let mut shift = 0;
+    while let Some((&b, rest)) = bytes.split_first() {
+        *bytes = rest;
+        n |= ((b & 0x7f) as u64) << shift;
+        if b < 0x80 {
+            break;
+        }
+        shift += 7;
+    }
+    n
 }
 
 fn write_varint(out: &mut Vec<u8>, mut n: u64) {
