@@ -42,6 +42,7 @@ const K1: f64 = 1.2;
 /// Postings are merged in parallel, one group of tokens per task: 256 groups, by the top
 /// eight bits of the token's hash, so one group's lists stay in the processor's cache.
 const MERGE_SHIFT: u32 = 56;
+const _: () = assert!(MERGE_BUCKETS <= 256, "a group number is a u8");
 const MERGE_BUCKETS: usize = 1 << (64 - MERGE_SHIFT);
 const B_BODY: f64 = 0.75;
 const B_TITLE: f64 = 0.5;
@@ -185,21 +186,24 @@ impl PageCounts {
     }
 }
 
-/// A distinct token of a field: where it is in the arena, its hash, the field (0 for the
-/// title, else the section's index + 1), how often the text has it and whether the heading does.
-#[derive(Clone, Copy)]
+/// A distinct token of a field: where it is in the arena, its merge group, the field (0 for
+/// the title, else the section's index + 1), how often the text has it and whether the heading
+/// does. Sixteen bytes, as a site holds millions: the token's hash is computed again when
+/// merging rather than kept.
+#[derive(Clone, Copy, Default)]
 struct Count {
-    hash: u64,
     start: u32,
-    len: u32,
     field: u32,
     tf: u32,
+    /// Bytes of the token: at most `MAX_WORD_CHARS` characters.
+    len: u8,
+    group: u8,
     heading: bool,
 }
 
 impl Count {
     fn token<'a>(&self, arena: &'a str) -> &'a str {
-        &arena[self.start as usize..(self.start + self.len) as usize]
+        &arena[self.start as usize..self.start as usize + self.len as usize]
     }
 }
 
@@ -224,15 +228,15 @@ fn count_page(page: &SearchPage) -> PageCounts {
     // A stable counting sort by bucket keeps each bucket's fields in order.
     let mut starts = vec![0u32; MERGE_BUCKETS + 1];
     for c in &fields {
-        starts[merge_bucket(c.hash) + 1] += 1;
+        starts[c.group as usize + 1] += 1;
     }
     for b in 0..MERGE_BUCKETS {
         starts[b + 1] += starts[b];
     }
     let mut next = starts.clone();
-    let mut postings = fields.clone();
+    let mut postings = vec![Count::default(); fields.len()];
     for c in fields {
-        let at = &mut next[merge_bucket(c.hash)];
+        let at = &mut next[c.group as usize];
         postings[*at as usize] = c;
         *at += 1;
     }
@@ -245,8 +249,8 @@ fn count_page(page: &SearchPage) -> PageCounts {
     }
 }
 
-fn merge_bucket(hash: u64) -> usize {
-    (hash >> MERGE_SHIFT) as usize
+fn merge_group(hash: u64) -> u8 {
+    (hash >> MERGE_SHIFT) as u8
 }
 
 /// Counts each token of `text`, adding new ones to the arena; returns the text's length.
@@ -254,14 +258,16 @@ fn add_tokens(arena: &mut String, counts: &mut FieldCounts, text: &str, heading:
     tokenize(&normalize(text), |t| {
         let hash = fnv64(FNV64_OFFSET, t.as_bytes());
         let count = counts.entry(hash).or_insert_with(|| {
+            debug_assert!(
+                t.len() <= u8::MAX as usize,
+                "tokens are at most 32 characters"
+            );
             arena.push_str(t);
             Count {
-                hash,
                 start: (arena.len() - t.len()) as u32,
-                len: t.len() as u32,
-                field: 0,
-                tf: 0,
-                heading: false,
+                len: t.len() as u8,
+                group: merge_group(hash),
+                ..Count::default()
             }
         });
         count.tf += u32::from(!heading);
@@ -433,8 +439,10 @@ fn merge_postings<'a>(
                     (page.section_lengths.iter()).map(|&l| length_norm(l, avg_section, B_BODY)),
                 );
                 for c in page.bucket(b) {
-                    let at = *by_hash.entry(c.hash).or_insert_with(|| {
-                        lists.push((c.hash, ListBuilder::new(c.token(&page.arena))));
+                    let token = c.token(&page.arena);
+                    let hash = fnv64(FNV64_OFFSET, token.as_bytes());
+                    let at = *by_hash.entry(hash).or_insert_with(|| {
+                        lists.push((hash, ListBuilder::new(token)));
                         lists.len() as u32 - 1
                     });
                     let list = &mut lists[at as usize].1;
