@@ -147,14 +147,20 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e, "create the output folder"))?;
     fs::write(dir.join(MARKER), MARKER_TEXT)
         .map_err(|e| Error::io(dir, &e, "write to the output folder"))?;
-    let mut dirs: Vec<PathBuf> = files
+    // Every folder, made level by level so each level's folders are made in parallel.
+    let mut dirs: Vec<&Path> = files
         .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
+        .filter_map(|f| Path::new(&f.path).parent())
+        .flat_map(|p| p.ancestors())
+        .filter(|p| !p.as_os_str().is_empty())
         .collect();
-    dirs.sort();
+    dirs.sort_by_key(|p| (p.components().count(), *p));
     dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| Error::io(d, &e, "create the folder"))?;
+    for level in dirs.chunk_by(|a, b| a.components().count() == b.components().count()) {
+        level.par_iter().try_for_each(|d| {
+            let d = dir.join(d);
+            fs::create_dir(&d).map_err(|e| Error::io(&d, &e, "create the folder"))
+        })?;
     }
     files.par_iter().try_for_each(|f| {
         let dest = dir.join(&f.path);

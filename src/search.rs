@@ -134,7 +134,7 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
         "pages": pages.len(),
     });
     let mut out: Vec<OutputFile> = files
-        .into_iter()
+        .into_par_iter()
         .map(|(path, bytes)| OutputFile::bytes(format!("search/{version}/{path}"), bytes))
         .collect();
     out.push(OutputFile::bytes("search/meta.json", meta.to_string()));
