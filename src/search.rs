@@ -39,9 +39,9 @@ const WORDS_FILE_BYTES: usize = 6 * 1024;
 const SNIPPET_TEXT_BYTES: usize = 4 * 1024;
 /// BM25 parameters, applied at build time: postings store the term-frequency part, quantized.
 const K1: f64 = 1.2;
-/// Postings are merged in parallel, one group of tokens per task: 256 groups, by the top
-/// eight bits of the token's hash, so one group's lists stay in the processor's cache.
-const MERGE_SHIFT: u32 = 56;
+/// Postings are merged in parallel, one group of tokens per task: 64 groups, by the top six
+/// bits of the token's hash (more groups cost more visits of every page's counts).
+const MERGE_SHIFT: u32 = 58;
 const _: () = assert!(MERGE_BUCKETS <= 256, "a group number is a u8");
 const MERGE_BUCKETS: usize = 1 << (64 - MERGE_SHIFT);
 const B_BODY: f64 = 0.75;
@@ -425,19 +425,22 @@ fn merge_postings<'a>(
     // Parallel by token bucket: each task walks every page in order, so each list comes out
     // sorted by page.
     type ByHash = HashMap<u64, u32, BuildHasherDefault<HashAsIs>>;
+    // Each page's length normalisation per field: the title's, then each section's.
+    let norms: Vec<Vec<f64>> = pages
+        .par_iter()
+        .map(|page| {
+            std::iter::once(length_norm(page.title_length, avg_title, B_TITLE))
+                .chain((page.section_lengths.iter()).map(|&l| length_norm(l, avg_section, B_BODY)))
+                .collect()
+        })
+        .collect();
     let buckets: Vec<Vec<TokenList>> = (0..MERGE_BUCKETS)
         .into_par_iter()
         .map(|b| {
             let mut by_hash = ByHash::default();
             let mut lists: Vec<(u64, ListBuilder)> = Vec::new();
-            let mut norms = Vec::new();
-            for (p, page) in pages.iter().enumerate() {
+            for (p, (page, norms)) in pages.iter().zip(&norms).enumerate() {
                 let p = p as u32;
-                norms.clear();
-                norms.push(length_norm(page.title_length, avg_title, B_TITLE));
-                norms.extend(
-                    (page.section_lengths.iter()).map(|&l| length_norm(l, avg_section, B_BODY)),
-                );
                 for c in page.bucket(b) {
                     let token = c.token(&page.arena);
                     let hash = fnv64(FNV64_OFFSET, token.as_bytes());
