@@ -42,7 +42,6 @@ const K1: f64 = 1.2;
 /// Postings are merged in parallel, one group of tokens per task: 64 groups, by the top six
 /// bits of the token's hash (more groups cost more visits of every page's counts).
 const MERGE_SHIFT: u32 = 58;
-const _: () = assert!(MERGE_BUCKETS <= 256, "a group number is a u8");
 const MERGE_BUCKETS: usize = 1 << (64 - MERGE_SHIFT);
 const B_BODY: f64 = 0.75;
 const B_TITLE: f64 = 0.5;
@@ -186,18 +185,18 @@ impl PageCounts {
     }
 }
 
-/// A distinct token of a field: where it is in the arena, its merge group, the field (0 for
-/// the title, else the section's index + 1), how often the text has it and whether the heading
-/// does. Sixteen bytes, as a site holds millions: the token's hash is computed again when
-/// merging rather than kept.
+/// A distinct token of a field: its hash, where it is in the arena, the field (0 for the
+/// title, else the section's index + 1), how often the text has it and whether the heading
+/// does. Sites hold millions: the hash is kept so merging need not read the token's text
+/// (scattered through the arena) except for a token's first hit.
 #[derive(Clone, Copy, Default)]
 struct Count {
+    hash: u64,
     start: u32,
     field: u32,
     tf: u32,
     /// Bytes of the token: at most `MAX_WORD_CHARS` characters.
     len: u8,
-    group: u8,
     heading: bool,
 }
 
@@ -228,7 +227,7 @@ fn count_page(page: &SearchPage) -> PageCounts {
     // A stable counting sort by bucket keeps each bucket's fields in order.
     let mut starts = vec![0u32; MERGE_BUCKETS + 1];
     for c in &fields {
-        starts[c.group as usize + 1] += 1;
+        starts[merge_group(c.hash) + 1] += 1;
     }
     for b in 0..MERGE_BUCKETS {
         starts[b + 1] += starts[b];
@@ -236,7 +235,7 @@ fn count_page(page: &SearchPage) -> PageCounts {
     let mut next = starts.clone();
     let mut postings = vec![Count::default(); fields.len()];
     for c in fields {
-        let at = &mut next[c.group as usize];
+        let at = &mut next[merge_group(c.hash)];
         postings[*at as usize] = c;
         *at += 1;
     }
@@ -249,8 +248,8 @@ fn count_page(page: &SearchPage) -> PageCounts {
     }
 }
 
-fn merge_group(hash: u64) -> u8 {
-    (hash >> MERGE_SHIFT) as u8
+fn merge_group(hash: u64) -> usize {
+    (hash >> MERGE_SHIFT) as usize
 }
 
 /// Counts each token of `text`, adding new ones to the arena; returns the text's length.
@@ -265,8 +264,8 @@ fn add_tokens(arena: &mut String, counts: &mut FieldCounts, text: &str, heading:
             arena.push_str(t);
             Count {
                 start: (arena.len() - t.len()) as u32,
+                hash,
                 len: t.len() as u8,
-                group: merge_group(hash),
                 ..Count::default()
             }
         });
@@ -313,7 +312,8 @@ fn length_norm(length: usize, average: f64, b: f64) -> f64 {
     K1 * (1.0 - b + b * length as f64 / average)
 }
 
-/// Token hashes are already well mixed: the map uses them as they are.
+/// Token hashes are already well mixed: the map uses them as they are, turned by half a word
+/// because the map's tag comes from the top bits, which within one merge group are all alike.
 #[derive(Default)]
 struct HashAsIs(u64);
 
@@ -322,7 +322,7 @@ impl std::hash::Hasher for HashAsIs {
         self.0 = fnv64(self.0, bytes);
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+        self.0 = n.rotate_left(32);
     }
     fn finish(&self) -> u64 {
         self.0
@@ -417,12 +417,22 @@ fn decode_section_hits(mut bytes: &[u8]) -> Vec<(u32, u32, u64)> {
     hits
 }
 
+/// A posting while one merge group is gathered: the token's number in the group, the page,
+/// the field (0 for the title, else section index + 1) and the encoded impact.
+#[derive(Clone, Copy, Default)]
+struct MergeHit {
+    token: u32,
+    page: u32,
+    field: u32,
+    value: u32,
+}
+
 fn merge_postings<'a>(
     pages: &[&'a PageCounts],
     avg_section: f64,
     avg_title: f64,
 ) -> Vec<TokenList<'a>> {
-    // Parallel by token bucket: each task walks every page in order, so each list comes out
+    // Parallel by token group: each task walks every page in order, so each list comes out
     // sorted by page.
     type ByHash = HashMap<u64, u32, BuildHasherDefault<HashAsIs>>;
     // Each page's length normalisation per field: the title's, then each section's.
@@ -437,32 +447,56 @@ fn merge_postings<'a>(
     let buckets: Vec<Vec<TokenList>> = (0..MERGE_BUCKETS)
         .into_par_iter()
         .map(|b| {
+            // Hits are gathered in page order, then put in token order by a stable counting
+            // sort, so each list is encoded from consecutive memory (appending to half a
+            // million growing lists at random was bound by cache misses).
             let mut by_hash = ByHash::default();
-            let mut lists: Vec<(u64, ListBuilder)> = Vec::new();
+            let mut tokens: Vec<(u64, &str)> = Vec::new();
+            let mut hits: Vec<MergeHit> = Vec::new();
             for (p, (page, norms)) in pages.iter().zip(&norms).enumerate() {
-                let p = p as u32;
                 for c in page.bucket(b) {
-                    let token = c.token(&page.arena);
-                    let hash = fnv64(FNV64_OFFSET, token.as_bytes());
-                    let at = *by_hash.entry(hash).or_insert_with(|| {
-                        lists.push((hash, ListBuilder::new(token)));
-                        lists.len() as u32 - 1
+                    let at = *by_hash.entry(c.hash).or_insert_with(|| {
+                        tokens.push((c.hash, c.token(&page.arena)));
+                        tokens.len() as u32 - 1
                     });
-                    let list = &mut lists[at as usize].1;
                     let norm = norms[c.field as usize];
-                    match c.field {
-                        0 => list.add_title(p, impact(c.tf, norm, 255.0)),
-                        f => list.add_section(
-                            p,
-                            f - 1,
-                            impact(c.tf, norm, 127.0) << 1 | c.heading as u64,
-                        ),
-                    }
+                    let value = match c.field {
+                        0 => impact(c.tf, norm, 255.0),
+                        _ => impact(c.tf, norm, 127.0) << 1 | c.heading as u64,
+                    };
+                    hits.push(MergeHit {
+                        token: at,
+                        page: p as u32,
+                        field: c.field,
+                        value: value as u32,
+                    });
                 }
             }
-            lists
-                .into_iter()
-                .map(|(hash, list)| list.finish(hash, pages.len()))
+            let mut starts = vec![0usize; tokens.len() + 1];
+            for h in &hits {
+                starts[h.token as usize + 1] += 1;
+            }
+            for t in 0..tokens.len() {
+                starts[t + 1] += starts[t];
+            }
+            let mut next = starts.clone();
+            let mut sorted = vec![MergeHit::default(); hits.len()];
+            for h in hits {
+                let at = &mut next[h.token as usize];
+                sorted[*at] = h;
+                *at += 1;
+            }
+            (tokens.iter().enumerate())
+                .map(|(t, &(hash, token))| {
+                    let mut list = ListBuilder::new(token);
+                    for h in &sorted[starts[t]..starts[t + 1]] {
+                        match h.field {
+                            0 => list.add_title(h.page, h.value as u64),
+                            f => list.add_section(h.page, f - 1, h.value as u64),
+                        }
+                    }
+                    list.finish(hash, pages.len())
+                })
                 .collect()
         })
         .collect();
