@@ -1,225 +1,213 @@
 // quire search: loads the index built by src/search.rs on first use and ranks in the browser.
 // No dependencies. Every piece of content is shown with textContent, never as HTML.
-(() => {
-'use strict';
-const CJK = /[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2fa1f}]/u,
-  WORD = /[\p{Alphabetic}\p{N}\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/u,
-  LETTER = /\p{Alphabetic}/u, DIGIT = /\p{N}/u, MAXWORD = 32,
-  TITLE = 5, HEADING = 1, SHOW = 5, // weights against body text, tuned on bench/*.tsv
-  { max, min, log, exp } = Math, all = a => Promise.all(a), sum = a => a.reduce((s, x) => s + x, 0),
-  up = (a, k, v) => a[k] = max(a[k] || 0, v);
+(()=>{
+const CJK=/[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2fa1f}]/u,
+	WORD=/[\p{Alphabetic}\p{N}\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/u,
+	MAX=32,TITLE=5,SHOW=5, // TITLE: title weight, tuned on bench/*.tsv
+	{max,min,log,exp}=Math,all=a=>Promise.all(a),sum=a=>a.reduce((s,x)=>s+x,0),
+	up=(a,k,v)=>a[k]=max(a[k]||0,v);
+const normalize=s=>s.normalize('NFKC').toLowerCase().replace(/[\u00c0-\u1fff]/g,c=>c.normalize('NFD').replace(/[\u0300-\u036f]/g,''));
 
-const normalize = s => s.normalize('NFKC').toLowerCase().replace(/[\u00c0-\u1fff]/g, c => c.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
-
-// Port of src/search/tokenizer.rs: words {w} and runs of CJK characters {c: [chars]}.
-const runs = text => {
-  const cs = [...normalize(text)], out = [], letter = c => c && LETTER.test(c) && !CJK.test(c),
-    flush = () => { if (w) out.push({ w }); w = ''; n = 0; };
-  let w = '', n = 0, run;
-  cs.forEach((c, i) => {
-    const p = cs[i - 1], x = cs[i + 1];
-    if (CJK.test(c)) { flush(); if (!run) out.push(run = { c: [] }); return run.c.push(c); }
-    run = 0;
-    if (WORD.test(c)) { if (n < MAXWORD) w += c, n++; }
-    else if (w && x && (c == "'" || c == '’' ? letter(p) && letter(x) : (c == '.' || c == ',') && DIGIT.test(p) && DIGIT.test(x))) {
-      // A word is cut before a point that would end it (no query would repeat the point).
-      if (c == '.') n + 1 < MAXWORD ? (w += c, n++) : n = MAXWORD;
-    } else flush();
-  });
-  flush();
-  return out;
+// Port of src/search/tokenizer.rs: words {w}, CJK runs {c}
+const runs=text=>{
+	const out=[],letter=c=>/\p{Alphabetic}/u.test(c)&&!CJK.test(c),flush=()=>(w&&out.push({w}),w='',n=0);
+	let w='',n=0,run;
+	[...normalize(text)].forEach((c,i,cs)=>{
+		const p=cs[i-1],x=cs[i+1];
+		if (CJK.test(c)) {flush(); if (!run) out.push(run={c:[]}); return run.c.push(c);}
+		run=0;
+		if (WORD.test(c)) {if (n<MAX) w+=c,n++;}
+		else if (w&&x&&(/['’]/.test(c)?letter(p)&&letter(x):/[.,]/.test(c)&&/^\p{N}\p{N}$/u.test(p+x))) {
+			if (c=='.') ++n<MAX?w+=c:n=MAX;
+		} else flush();
+	});
+	flush();
+	return out;
 };
 
-const tokens = text => runs(text).flatMap(({ w, c }) => w ? [w] : c.flatMap((x, i) => c[i + 1] ? [x, x + c[i + 1]] : [x]));
+const tokens=text=>runs(text).flatMap(({w,c})=>w?[w]:c.flatMap((x,i)=>c[i+1]?[x,x+c[i+1]]:[x]));
 
 // FNV-1a over UTF-8, as src/search.rs `bucket`
-const hash = s => new TextEncoder().encode(s).reduce((h, b) => Math.imul(h ^ b, 0x01000193) >>> 0, 0x811c9dc5);
+const hash=s=>new TextEncoder().encode(s).reduce((h,b)=>Math.imul(h^b,0x01000193)>>>0,0x811c9dc5);
 
-// Reads bytes `u` from `r.at`: varints (7 bits a byte, low first) and slices.
-const reader = u => {
-  const r = {
-    at: 0, take: n => u.subarray(r.at, r.at += n),
-    num() { let v = 0, m = 1, b; do { b = u[r.at++]; v += (b & 127) * m; m *= 128; } while (b > 127); return v; },
-  };
-  return r;
+// varints (7 bits a byte, low first) and slices of u, from r.at
+const reader=u=>{
+	const r={at:0,take:n=>u.subarray(r.at,r.at+=n),num() {
+		let v=0,m=1,b;
+		do v+=((b=u[r.at++])&127)*m,m*=128; while (b>127);
+		return v;
+	}};
+	return r;
 };
-const idf = (n, d) => log(1 + (n - d + 0.5) / (d + 0.5));
+const idf=(n,d)=>log(1+(n-d+0.5)/(d+0.5));
 
-// `get(path, json)` fetches a file under search/ as an ArrayBuffer or parsed JSON.
-const Engine = get => {
-  let meta;
-  const ready = get('meta.json', true).then(m => meta = m), files = {},
-    file = (p, json, parse = x => x) => files[p] ??= get(meta.version + '/' + p, json).then(parse),
-    // A shard maps each token to its counts and postings (inline, or the file holding them).
-    shard = n => file(`s/${n}.bin`, false, buf => {
-      const r = reader(new Uint8Array(buf)), { num, take } = r, map = new Map();
-      for (let own = 0; r.at < buf.byteLength;) {
-        const tok = new TextDecoder().decode(take(num())), e = { t: num(), s: num(), d: num(), m: num() }, size = num();
-        e.bytes = size ? take(size) : `t/${n}-${own++}.bin`;
-        map.set(tok, e);
-      }
-      return map;
-    }),
-    lookup = async t => { t.recs = await all(t.alts.map(async ([a]) => (await shard(hash(a) % meta.shards)).get(a))); };
+// get(path, json): a file under search/, as ArrayBuffer or JSON
+const Engine=get=>{
+	let meta;
+	const ready=get('meta.json',true).then(m=>meta=m),files={},
+		file=(p,json)=>files[p]??=get(meta.version+'/'+p,json).then(b=>json?b:new Uint8Array(b)),
+		// token -> counts and postings (inline, or a file name)
+		shard=n=>files[n]??=file(`s/${n}.bin`).then(u=>{
+			const r=reader(u),{num,take}=r,map=new Map();
+			for (let own=0; r.at<u.length;) {
+				const tok=new TextDecoder().decode(take(num())),e={t:num(),s:num(),d:num(),m:num(),bytes:num()};
+				e.bytes=e.bytes?take(e.bytes):`t/${n}-${own++}.bin`;
+				map.set(tok,e);
+			}
+			return map;
+		}),
+		lookup=async t=>{t.recs=await all(t.alts.map(async ([a])=>(await shard(hash(a)%meta.shards)).get(a)));};
 
-  // Query terms: each word, each bigram of a CJK run (its characters if the index lacks
-  // it), a lone CJK character; the last word also matches words it begins.
-  const terms = (rs, open) => all(rs.flatMap(({ w, c }, i) => w || !c[1]
-    ? { units: [i], alts: [[w || c[0], 1]], more: w && open && !rs[i + 1] && [...w].length > 1 }
-    : c.slice(1).map((x, k) => ({ units: [i + ':' + k, i + ':' + (k + 1)], alts: [[c[k] + x, 1]], chars: [c[k], x] }))
-  ).map(async t => {
-    const [pre] = t.alts[0];
-    if (t.more) for (const [w] of await file(`w/${hash([...pre].slice(0, 2).join('')) % meta.words}.json`, true)) if (w != pre && w.startsWith(pre) && t.alts.length < 4) t.alts.push([w, 0.7]);
-    await lookup(t);
-    if (t.chars && !t.recs[0]) { t.alts = t.chars.map(c => [c, 0.4]); await lookup(t); }
-    return t;
-  }));
+	// terms: words, CJK bigrams (else their characters), lone CJK characters
+	const terms=(rs,open)=>all(rs.flatMap(({w,c},i)=>w||!c[1]
+		? {units:[i],alts:[[w||c[0],1]],more:w&&open&&!rs[i+1]&&[...w].length>1}
+		: c.slice(1).map((x,k)=>({units:[i+':'+k,i+':'+(k+1)],alts:[[c[k]+x,1]],chars:[c[k],x]}))
+	).map(async t=>{
+		const [pre]=t.alts[0];
+		if (t.more) for (const [w] of await file(`w/${hash([...pre].slice(0,2).join(''))%meta.words}.json`,true)) if (w!=pre&&w.startsWith(pre)&&t.alts.length<4) t.alts.push([w,0.7]);
+		await lookup(t);
+		if (t.chars&&!t.recs[0]) {t.alts=t.chars.map(c=>[c,0.4]); await lookup(t);}
+		return t;
+	}));
 
-  // Phase one, from postings: a page scores its title's BM25, its headings' and its body's
-  // (section impacts summed, then saturated), times the squared share of the query it covers.
-  // The section shown is the one that, with the title, covers most of the query best.
-  const rank = async q => {
-    await ready;
-    const rs = runs(q), ts = await terms(rs, q && !/[\s\p{P}]$/u.test(q)), weight = ts.map(() => 0),
-      pages = {}, secs = {}, rest = {}, units = {}, phrases = [],
-      at = p => pages[p] ??= { p, s: 0, t: [], b: [], h: [], best: 0 };
-    await all(ts.map((t, ti) => all(t.recs.map(async (r, ai) => {
-      if (!r) return;
-      const w = t.alts[ai][1], is = w * idf(meta.sections, r.d), it = w * idf(meta.pages, r.t),
-        u = await (typeof r.bytes == 'string' ? file(r.bytes, false, b => new Uint8Array(b)) : r.bytes), v = reader(u), { num } = v, seen = {};
-      let pg = 0, low = 127;
-      weight[ti] = max(weight[ti], is);
-      for (let i = 0; i < r.t; i++) pg += num(), up(at(pg).t, ti, it * num() / 255);
-      for (let i = pg = 0; i < r.s; i++) {
-        pg += num();
-        const s = num(), x = num(), e = secs[pg + ':' + s] ??= { p: pg, s, b: [], h: [] };
-        up(e.b, ti, is * (x >> 1) / 127); // x: impact << 1 | in heading
-        if (x & 1) up(e.h, ti, is);
-        low = min(low, x >> 1); seen[pg] = 1;
-      }
-      // Pages in the bitmap beyond the kept hits: as if hit once, as weakly as the weakest kept.
-      for (let i = 0; i < r.m * 8; i++) if (u[v.at + (i >> 3)] >> (i & 7) & 1 && !seen[i]) (rest[i] ??= [])[ti] = is * low / 127;
-    }))));
-    // Coverage counts words and CJK characters (covered by either bigram holding them),
-    // each weighted by the rarity of its rarest term.
-    ts.forEach((t, ti) => t.units.forEach(u => up(units, u, weight[ti])));
-    const total = sum(Object.values(units)),
-      share = hit => sum([...new Set(ts.flatMap((t, ti) => hit(ti) ? t.units : []))].map(u => units[u])) / total;
-    for (const e of Object.values(secs)) {
-      const pg = at(e.p), score = sum(ts.map((t, ti) => {
-        const b = e.b[ti] || 0, h = e.h[ti] || 0;
-        pg.b[ti] = (pg.b[ti] || 0) + b / weight[ti];
-        up(pg.h, ti, h);
-        return b + HEADING * h;
-      })) * share(ti => e.b[ti] || e.h[ti] || pg.t[ti]) ** 2;
-      if (score > pg.best) pg.best = score, pg.s = e.s;
-    }
-    for (const k in pages) {
-      const pg = pages[k], x = ts.map((t, ti) =>
-        TITLE * (pg.t[ti] || 0) + weight[ti] * (1 - exp(-((pg.b[ti] || 0) + (rest[k]?.[ti] || 0) / weight[ti]))) + HEADING * (pg.h[ti] || 0));
-      pg.score = sum(x) * share(ti => x[ti]) ** 2;
-    }
-    // To highlight: whole CJK runs and word sequences (phrases) first, then the terms found.
-    rs.forEach(({ w, c }, i) => phrases.push(w && rs[i - 1]?.w ? phrases.pop() + ' ' + w : w || c.join('')));
-    const needles = [...new Set([...phrases, ...ts.flatMap(t => t.alts.filter((a, k) => t.recs[k]).map(([a]) => a))])];
-    return { hits: Object.values(pages).sort((a, b) => b.score - a.score || a.p - b.p), phrases, needles: needles.sort((x, y) => y.length - x.length) };
-  };
+	// page score: BM25 of title, headings, body (section impacts summed, then saturated)
+	// times the squared share of the query covered
+	const rank=async q=>{
+		await ready;
+		const rs=runs(q),ts=await terms(rs,q&&!/[\s\p{P}]$/u.test(q)),wt=ts.map(()=>0),
+			pages={},secs={},rest={},units={},phr=[],at=p=>pages[p]??={p,s:0,t:[],b:[],h:[],best:0};
+		await all(ts.map((t,ti)=>all(t.recs.map(async (r,ai)=>{
+			if (!r) return;
+			const w=t.alts[ai][1],is=w*idf(meta.sections,r.d),it=w*idf(meta.pages,r.t),
+				u=await (typeof r.bytes=='string'?file(r.bytes):r.bytes),v=reader(u),{num}=v,seen={};
+			let pg=0,low=127;
+			wt[ti]=max(wt[ti],is);
+			for (let i=0; i<r.t; i++) pg+=num(),up(at(pg).t,ti,it*num()/255);
+			for (let i=pg=0; i<r.s; i++) {
+				pg+=num();
+				const s=num(),x=num(),e=secs[pg+':'+s]??={p:pg,s,b:[],h:[]};
+				up(e.b,ti,is*(x>>1)/127); // x: impact<<1 | in heading
+				if (x&1) up(e.h,ti,is);
+				low=min(low,x>>1); seen[pg]=1;
+			}
+			// pages only in the bitmap: as if hit once, as weakly as the weakest hit
+			for (let i=0; i<r.m*8; i++) if (u[v.at+(i>>3)]>>(i&7)&1&&!seen[i]) (rest[i]??=[])[ti]=is*low/127;
+		}))));
+		// coverage: a word or CJK character (either bigram covers it) weighs as its rarest term
+		ts.forEach((t,ti)=>t.units.forEach(u=>up(units,u,wt[ti])));
+		const total=sum(Object.values(units)),
+			share=hit=>sum([...new Set(ts.flatMap((t,ti)=>hit(ti)?t.units:[]))].map(u=>units[u]))/total;
+		for (const e of Object.values(secs)) {
+			const pg=at(e.p),score=sum(ts.map((t,ti)=>{
+				const b=e.b[ti]||0,h=e.h[ti]||0;
+				pg.b[ti]=(pg.b[ti]||0)+b/wt[ti];
+				up(pg.h,ti,h);
+				return b+h;
+			}))*share(ti=>e.b[ti]||e.h[ti]||pg.t[ti])**2;
+			if (score>pg.best) pg.best=score,pg.s=e.s;
+		}
+		for (const k in pages) {
+			const pg=pages[k],x=ts.map((t,ti)=>
+				TITLE*(pg.t[ti]||0)+wt[ti]*(1-exp(-((pg.b[ti]||0)+(rest[k]?.[ti]||0)/wt[ti])))+(pg.h[ti]||0));
+			pg.score=sum(x)*share(ti=>x[ti])**2;
+		}
+		// to highlight: CJK runs and word sequences, then the terms found
+		rs.forEach(({w,c},i)=>phr.push(w&&rs[i-1]?.w?phr.pop()+' '+w:w||c.join('')));
+		const needles=[...new Set([...phr,...ts.flatMap(t=>t.alts.filter((a,k)=>t.recs[k]).map(([a])=>a))])].sort((x,y)=>y.length-x.length);
+		return {hits:Object.values(pages).sort((a,b)=>b.score-a.score||a.p-b.p),phr,needles};
+	};
 
-  // Phase two, for the hits to show: their text gives the snippet, and the query's phrases
-  // found whole there reorder them.
-  const resolve = async ({ hits, phrases, needles }, from, to) => {
-    const len = phrases.join('').length,
-      near = (s, n = normalize(s || '')) => s && len ? sum(phrases.map(p => p.length > 1 && n.includes(p) ? p.length : 0)) / len : 0;
-    return (await all(hits.slice(from, to).map(async h => {
-      const f = await file(`p/${h.p}.json`, true), [heading, id, text] = f.s[h.s] || ['', '', ''];
-      return { title: f.t, path: f.u, heading, id, text, score: h.score * (1 + (near(f.t) * 0.5 + near(heading) * 0.3 + near(text) * 0.2)), needles };
-    }))).sort((a, b) => b.score - a.score);
-  };
-  return { rank, resolve };
+	// hits to show, reordered by the query's phrases found whole in them
+	const resolve=async ({hits,phr,needles},from,to)=>{
+		const len=phr.join('').length,
+			near=(s,n=normalize(s||''))=>s&&len?sum(phr.map(p=>p.length>1&&n.includes(p)?p.length:0))/len:0;
+		return (await all(hits.slice(from,to).map(async h=>{
+			const f=await file(`p/${h.p}.json`,true),[heading,id,text]=f.s[h.s]||['','',''];
+			return {title:f.t,path:f.u,heading,id,text,score:h.score*(1+(near(f.t)*0.5+near(heading)*0.3+near(text)*0.2)),needles};
+		}))).sort((a,b)=>b.score-a.score);
+	};
+	return {rank,resolve};
 };
 
-// Splits `text` into [plain, marked] pieces around the needles, cut to a window near the
-// first longest match.
-const snippet = (text, needles, size) => {
-  const map = [], spans = [], parts = [];
-  let norm = '', at = 0, i = 0;
-  // map: offset in `norm` -> offset in `text` (normalizing may change lengths)
-  for (const c of text) { const n = normalize(c); for (let k = n.length; k--;) map.push(at); norm += n; at += c.length; }
-  map.push(at); // at == text.length
-  while (i < norm.length) {
-    // A word needle matches only at the start of a word.
-    const hit = needles.find(s => norm.startsWith(s, i) && !(i && !CJK.test(s[0]) && WORD.test(s[0]) && WORD.test(norm[i - 1])));
-    if (hit) spans.push([map[i], map[i += hit.length]]); else i++;
-  }
-  const first = spans.reduce((b, s) => !b || s[1] - s[0] > b[1] - b[0] ? s : b, 0),
-    start = first ? max(0, first[0] - (size >> 2)) : 0, end = min(at, start + size);
-  let pos = start;
-  if (start) parts.push(['…', false]);
-  for (const [a, b] of spans) if (b > pos && a < end) parts.push([text.slice(pos, a), false], [text.slice(max(pos, a), pos = min(b, end)), true]);
-  parts.push([text.slice(pos, end) + (end < at ? '…' : ''), false]);
-  return parts;
+// [plain, marked] pieces of `text` around needles, near the first longest match
+const snippet=(text,needles,size)=>{
+	const map=[],spans=[],parts=[];
+	let norm='',at=0,i=0;
+	for (const c of text) {const n=normalize(c); for (let k=n.length; k--;) map.push(at); norm+=n; at+=c.length;}
+	map.push(at); // offset in norm -> offset in text (at: text.length)
+	while (i<norm.length) {
+		// a word needle matches only at the start of a word
+		const hit=needles.find(s=>norm.startsWith(s,i)&&!(i&&!CJK.test(s[0])&&WORD.test(s[0])&&WORD.test(norm[i-1])));
+		if (hit) spans.push([map[i],map[i+=hit.length]]); else i++;
+	}
+	const first=spans.reduce((b,s)=>!b||s[1]-s[0]>b[1]-b[0]?s:b,0),
+		start=first?max(0,first[0]-(size>>2)):0,end=min(at,start+size);
+	let pos=start;
+	if (start) parts.push(['…',false]);
+	for (const [a,b] of spans) if (b>pos&&a<end) parts.push([text.slice(pos,a),false],[text.slice(max(pos,a),pos=min(b,end)),true]);
+	parts.push([text.slice(pos,end)+(end<at?'…':''),false]);
+	return parts;
 };
 
-if (typeof document == 'undefined') return typeof module == 'object' && (module.exports = { normalize, tokens, hash, Engine, snippet });
+if (typeof document=='undefined') return module.exports={normalize,tokens,hash,Engine,snippet}; // node tests
+const d=document,[me,inp,box]=['script','input','results'].map(k=>d.getElementById('search-'+k));
+if (!me||!inp||!box) return;
+let eng,seq=0,sel=-1;
+const text=k=>me.getAttribute('data-'+k)||'',root=text('root')||'./',page=!!d.querySelector('main #search-input'),
+	on=(t,...a)=>t.addEventListener(...a),clear=(...nodes)=>box.replaceChildren(...nodes),
+	el=(tag,cls,txt)=>Object.assign(d.createElement(tag),cls&&{className:'search-'+cls},txt&&{textContent:txt}),
+	say=(k,cls=k)=>clear(el('p',cls,text(k))),
+	load=()=>eng??=Engine(async (p,json)=>{
+		const r=await fetch((text('index')||root+'search/')+p);
+		if (!r.ok) throw Error(r.status);
+		return json?r.json():r.arrayBuffer();
+	});
 
-const d = document, [script, input, box] = ['script', 'input', 'results'].map(k => d.getElementById('search-' + k));
-if (!script || !input || !box) return;
-let engine, seq = 0, active = -1;
-const text = k => script.getAttribute('data-' + k) || '', root = text('root') || './', onPage = !!d.querySelector('main #search-input'),
-  on = (t, ...a) => t.addEventListener(...a), clear = (...nodes) => box.replaceChildren(...nodes),
-  el = (tag, cls, txt) => Object.assign(d.createElement(tag), cls && { className: cls }, txt && { textContent: txt }),
-  say = (k, cls = k) => clear(el('p', 'search-' + cls, text(k))),
-  load = () => engine ??= Engine(async (p, json) => {
-    const r = await fetch((text('index') || root + 'search/') + p);
-    if (!r.ok) throw Error(r.status);
-    return json ? r.json() : r.arrayBuffer();
-  });
-
-const show = (found, from, list) => {
-  if (!from) clear(), active = -1;
-  if (!found.hits.length) return say('no-results', 'empty');
-  const ul = box.querySelector('ul') || box.appendChild(el('ul', 'search-list')), to = from + list.length;
-  for (const r of list) {
-    const a = ul.appendChild(el('li')).appendChild(el('a'));
-    a.href = root + r.path + (r.id ? '#' + r.id : '');
-    a.append(el('span', 'search-title', r.title));
-    if (r.heading && r.heading != r.title) a.append(' › ', el('span', 'search-heading', r.heading));
-    a.appendChild(el('p', 'search-snippet')).append(...snippet(r.text, r.needles, 120).map(([s, mark]) => mark ? el('mark', '', s) : d.createTextNode(s)));
-  }
-  box.querySelector('button')?.remove();
-  if (to < found.hits.length) box.appendChild(Object.assign(el('button', 'search-more', text('more')),
-    { type: 'button', onclick: async () => show(found, to, await engine.resolve(found, to, to + SHOW)) }));
+const show=(found,from,list)=>{
+	if (!from) clear(),sel=-1;
+	if (!found.hits.length) return say('no-results','empty');
+	const ul=box.querySelector('ul')||box.appendChild(el('ul','list')),to=from+list.length;
+	for (const r of list) {
+		const a=ul.appendChild(el('li')).appendChild(el('a'));
+		a.href=root+r.path+(r.id?'#'+r.id:'');
+		a.append(el('span','title',r.title));
+		if (r.heading&&r.heading!=r.title) a.append(' › ',el('span','heading',r.heading));
+		a.appendChild(el('p','snippet')).append(...snippet(r.text,r.needles,120).map(([s,mark])=>mark?el('mark','',s):s));
+	}
+	box.querySelector('button')?.remove();
+	if (to<found.hits.length) box.appendChild(Object.assign(el('button','more',text('more')),
+		{type:'button',onclick:async ()=>show(found,to,await eng.resolve(found,to,to+SHOW))}));
 };
 
-const run = async () => {
-  const q = input.value.trim(), mine = ++seq, now = () => mine == seq;
-  if (onPage) history.replaceState(null, '', q ? '?q=' + encodeURIComponent(q) : location.pathname);
-  if (!q) return clear();
-  if (!box.firstChild) say('loading');
-  try {
-    const found = await load().rank(q), list = await engine.resolve(found, 0, SHOW);
-    if (now()) show(found, 0, list);
-  } catch { if (now()) say('error'); }
-  if (now()) box.setAttribute('data-query', q); // the query shown, for tests and styles
+const run=async ()=>{
+	const q=inp.value.trim(),mine=++seq,now=()=>mine==seq;
+	if (page) history.replaceState(null,'',q?'?q='+encodeURIComponent(q):location.pathname);
+	if (!q) return clear();
+	if (!box.firstChild) say('loading');
+	try {
+		const found=await load().rank(q),list=await eng.resolve(found,0,SHOW);
+		if (now()) show(found,0,list);
+	} catch {if (now()) say('error');}
+	if (now()) box.setAttribute('data-query',q); // the query shown, for tests and styles
 };
 
-on(input, 'focus', load, { once: true });
-on(input, 'input', run);
-on(input, 'keydown', ev => {
-  const k = ev.key, ls = box.querySelectorAll('a'), step = { ArrowDown: 1, ArrowUp: -1 }[k], go = k == 'Enter' && ls.length;
-  if (step || go) ev.preventDefault();
-  if (step) {
-    active = max(-1, min(active + step, ls.length - 1));
-    ls.forEach((a, i) => a.setAttribute('aria-selected', i == active));
-    ls[active]?.scrollIntoView({ block: 'nearest' });
-  } else if (go) location.href = ls[max(active, 0)].href;
-  else if (k == 'Escape' && !onPage) clear(), input.blur();
+on(inp,'focus',load,{once:true});
+on(inp,'input',run);
+on(inp,'keydown',ev=>{
+	const k=ev.key,ls=box.querySelectorAll('a'),step={ArrowDown:1,ArrowUp:-1}[k],go=k=='Enter'&&ls.length;
+	if (step||go) ev.preventDefault();
+	if (step) {
+		sel=max(-1,min(sel+step,ls.length-1));
+		ls.forEach((a,i)=>a.setAttribute('aria-selected',i==sel));
+		ls[sel]?.scrollIntoView({block:'nearest'});
+	} else if (go) location.href=ls[max(sel,0)].href;
+	else if (k=='Escape'&&!page) clear(),inp.blur();
 });
-on(d, 'keydown', ev => {
-  const t = ev.target;
-  if (ev.key == '/' && !(t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || ev.ctrlKey || ev.metaKey || ev.altKey)) ev.preventDefault(), input.focus();
+on(d,'keydown',ev=>{
+	const t=ev.target;
+	if (ev.key=='/'&&!(t.isContentEditable||/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)||ev.ctrlKey||ev.metaKey||ev.altKey)) ev.preventDefault(),inp.focus();
 });
-on(d, 'click', ev => !onPage && !input.form.contains(ev.target) && clear());
-const initial = new URLSearchParams(location.search).get('q');
-if (onPage && initial) input.value = initial, run();
+on(d,'click',ev=>!page&&!inp.form.contains(ev.target)&&clear());
+const q0=new URLSearchParams(location.search).get('q');
+if (page&&q0) inp.value=q0,run();
 })();
