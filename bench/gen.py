@@ -63,7 +63,11 @@ def body(n):
         if h == 2:
             out.append("| 项目 | value |\n|---|---|\n| 余额 | 100 |\n| 限额 | 5000 |\n")
         if h == 3:
-            out.append("```rust\nfn main() {\n    println!(\"hello {}\", 42);\n}\n```\n")
+            # Different on every page, so no tool can highlight one block and reuse it.
+            words = ", ".join(f'"{w}"' for w in latin(3))
+            out.append(f"```rust\nfn main() {{\n    let limit = {rng.randrange(100, 100000)};\n"
+                       f"    let words = [{words}];\n"
+                       f"    println!(\"{{}} words, limit {{}}\", words.len(), limit);\n}}\n```\n")
         target = rng.randrange(n)
         out.append(f"See [page {target}](../s{target // PER_SECTION:03d}/p{target:05d}.md).\n")
     return "\n".join(out)
