@@ -136,14 +136,19 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<()> {
         .unwrap_or_else(|| "public".into());
     remove_stale_temp_dirs(&parent, &name);
     let staging = parent.join(format!(".{name}.quire-new-{}", std::process::id()));
-    if let Err(e) = write_tree(&staging, files) {
+    let previous = out.join(MARKER).is_file().then_some(out);
+    if let Err(e) = write_tree(&staging, files, previous) {
         remove_own_dir(&staging);
         return Err(e);
     }
     swap_in(&staging, out, &parent, &name).inspect_err(|_| remove_own_dir(&staging))
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
+/// Writes `files` under `dir`; a made file whose bytes equal the one at its path in
+/// `previous` (the site being replaced) is a hard link to it instead, so unchanged files keep
+/// their modification time (deploy tools and browser caches see only real changes) and are
+/// not written again.
+fn write_tree(dir: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e, "create the output folder"))?;
     fs::write(dir.join(MARKER), MARKER_TEXT)
         .map_err(|e| Error::io(dir, &e, "write to the output folder"))?;
@@ -164,9 +169,13 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
     }
     files.par_iter().try_for_each(|f| {
         let dest = dir.join(&f.path);
+        let made = |bytes: &[u8]| match previous.map(|p| p.join(&f.path)) {
+            Some(old) if same_bytes(&old, bytes) && fs::hard_link(&old, &dest).is_ok() => Ok(()),
+            _ => fs::write(&dest, bytes),
+        };
         let written = match &f.contents {
-            Contents::Bytes(b) => fs::write(&dest, b),
-            Contents::Builtin(b) => fs::write(&dest, b),
+            Contents::Bytes(b) => made(b),
+            Contents::Builtin(b) => made(b),
             Contents::Copy(src) => fs::copy(src, &dest).map(|_| ()),
         };
         written.map_err(|e| {
@@ -177,6 +186,12 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
             Error::io(Path::new(&f.path), &e, &what)
         })
     })
+}
+
+/// Whether the file at `path` holds exactly `bytes` (its size is looked at first).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Replaces `out` with `staging`; the old site stays whole until the new one is in place.

@@ -51,6 +51,40 @@ fn builds_clean_urls_sections_and_feeds() {
 }
 
 #[test]
+fn a_rebuild_rewrites_only_the_files_whose_bytes_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::new()
+        .file("content/a.md", page("A", "First text."))
+        .file("content/b.md", page("B", "Unchanged."));
+    site.build().ok();
+    let inode = |rel: &str| std::fs::metadata(site.path(rel)).unwrap().ino();
+    let before = [
+        "public/a/index.html",
+        "public/b/index.html",
+        "public/style.css",
+    ]
+    .map(inode);
+    site.write("content/a.md", page("A", "Second text."));
+    site.build().ok();
+    assert!(site.read("public/a/index.html").contains("Second text."));
+    assert_ne!(
+        inode("public/a/index.html"),
+        before[0],
+        "the edited page is new"
+    );
+    assert_eq!(
+        inode("public/b/index.html"),
+        before[1],
+        "a page whose bytes did not change is the same file, modification time and all"
+    );
+    assert_eq!(
+        inode("public/style.css"),
+        before[2],
+        "so is the theme's stylesheet"
+    );
+}
+
+#[test]
 fn base_url_sub_path_and_overrides() {
     let site = TestSite::bare()
         .file(
