@@ -168,7 +168,7 @@ pub struct BuildCache {
     section_values: Memo<u64, tera::Value>,
     /// Each page's search tokens, by its title and rendered markdown.
     search_tokens: Memo<u64, Arc<search::PageTokens>>,
-    /// Finished pages and the files they link to, by the hash of all their templates see.
+    /// Finished pages, sections and tag pages, by the hash of all their templates see.
     html: Memo<u64, Result<Arc<[u8]>>>,
 }
 
@@ -414,7 +414,10 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             })
         })
         .collect();
-    cache.html.keep(keys.into_iter().zip(html.iter().cloned()));
+    let tag_html = tag_pages.render(&renderer, &data, &shared, &cache.html);
+    cache
+        .html
+        .keep((keys.into_iter().zip(html.iter().cloned())).chain(tag_html.iter().cloned()));
     // The HTML files quire made (by index into `files`): the reachability check crawls them.
     let mut made: Vec<usize> = Vec::with_capacity(html.len() + 2);
     for (path, result) in paths.into_iter().zip(html) {
@@ -426,11 +429,11 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             Err(e) => diags.extend(e.diagnostics),
         }
     }
-    for (at, html) in (tag_pages_at..).zip(tag_pages.render(&renderer, &data, &shared)) {
+    for (at, (_, html)) in (tag_pages_at..).zip(tag_html) {
         match html {
             Ok(html) => {
                 made.push(at);
-                files[at] = OutputFile::bytes(files[at].path.clone(), html);
+                files[at] = OutputFile::shared(files[at].path.clone(), html);
             }
             Err(e) => diags.extend(e.diagnostics),
         }

@@ -4,13 +4,17 @@
 //! whose slugs are equal (`Rust`, `rust`) are one tag. Each language of a multilingual site
 //! has tag pages of its own, under its folder (`en/tags/`).
 
+use std::sync::Arc;
+
 use ahash::AHashMap;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Site;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::feeds::{FeedHead, atom_of};
 use crate::languages::Language;
+use crate::memo::{Memo, hash_of};
 use crate::output::OutputFile;
 use crate::templates::{PageRef, RenderedSite, Renderer, Shared, page_ref};
 use crate::url::{root_prefix, slugify};
@@ -210,65 +214,124 @@ impl TagPages {
             .collect()
     }
 
-    /// The HTML of each of `paths()`, in the same order.
+    /// The HTML of each of `paths()`, in the same order, with the key it is kept by in
+    /// `kept` (taken from there when an earlier build made the same page).
     pub(crate) fn render(
         &self,
         renderer: &Renderer,
         data: &RenderedSite,
         shared: &Shared,
-    ) -> Vec<Result<String>> {
+        kept: &Memo<u64, Result<Arc<[u8]>>>,
+    ) -> Vec<(u64, Result<Arc<[u8]>>)> {
         if !self.has_templates {
             return Vec::new();
         }
-        self.pages()
+        let pages: Vec<_> = self.pages().collect();
+        pages
+            .into_par_iter()
             .map(|(lang, path, tag)| {
                 let root = root_prefix(path);
-                match tag {
+                let permalink = data.config.permalink(path);
+                let feed_path = format!("{path}{FEED_FILE}");
+                let (template, key) = match tag {
                     None => {
-                        let tags = self.tags.iter().filter(|t| t.lang == lang);
-                        let own = TagIndexContext {
-                            tags: tags
-                                .map(|t| TagSummary {
-                                    name: &t.name,
-                                    path: &t.path,
-                                    page_count: t.pages.len(),
-                                })
-                                .collect(),
-                            permalink: data.config.permalink(path),
-                            feed_path: format!("{path}{FEED_FILE}"),
-                            current_path: path,
-                            root,
-                        };
-                        renderer.render_own("tags.html", data, shared, lang, &own)
+                        let own = self.index_context(lang, path, permalink, feed_path, root);
+                        let key = renderer.own_key("tags.html", data, shared, lang, hash_of(&own));
+                        let html = kept.get_or_make(&key, || {
+                            renderer
+                                .render_own("tags.html", data, shared, lang, &own)
+                                .map(|html| Arc::from(html.into_bytes()))
+                        });
+                        return (key, html);
                     }
                     Some(t) => {
-                        let own = TagContext {
-                            tag: TagView {
-                                name: &t.name,
-                                path,
-                                permalink: data.config.permalink(path),
-                                feed_path: format!("{path}{FEED_FILE}"),
-                                index_path: &self
-                                    .indexes
-                                    .iter()
-                                    .find(|(l, _)| *l == lang)
-                                    .expect("a language with tags has an index")
-                                    .1,
-                                pages: t.pages.iter().map(|&p| page_ref(data, p)).collect(),
-                            },
-                            current_path: path,
-                            root,
-                        };
-                        renderer.render_own("tag.html", data, shared, lang, &own)
+                        // The pages as their keys: a tag of every page is keyed without
+                        // making every page's reference.
+                        let keys: Vec<u64> =
+                            t.pages.iter().map(|&p| shared.page_ref_key(p)).collect();
+                        let own = self.tag_context(
+                            t,
+                            path,
+                            permalink.clone(),
+                            feed_path.clone(),
+                            root.clone(),
+                            keys,
+                        );
+                        (
+                            "tag.html",
+                            renderer.own_key("tag.html", data, shared, lang, hash_of(&own)),
+                        )
                     }
-                }
+                };
+                let html = kept.get_or_make(&key, || {
+                    let t = tag.expect("a tag's page");
+                    let refs: Vec<PageRef> = t.pages.iter().map(|&p| page_ref(data, p)).collect();
+                    let own = self.tag_context(t, path, permalink, feed_path, root, refs);
+                    renderer
+                        .render_own(template, data, shared, lang, &own)
+                        .map(|html| Arc::from(html.into_bytes()))
+                });
+                (key, html)
             })
             .collect()
+    }
+
+    fn index_context<'a>(
+        &'a self,
+        lang: usize,
+        path: &'a str,
+        permalink: String,
+        feed_path: String,
+        root: String,
+    ) -> TagIndexContext<'a> {
+        let tags = self.tags.iter().filter(|t| t.lang == lang);
+        TagIndexContext {
+            tags: tags
+                .map(|t| TagSummary {
+                    name: &t.name,
+                    path: &t.path,
+                    page_count: t.pages.len(),
+                })
+                .collect(),
+            permalink,
+            feed_path,
+            current_path: path,
+            root,
+        }
+    }
+
+    /// The context of tag `t`'s page, listing its `pages` (their references, or their keys).
+    fn tag_context<'a, P>(
+        &'a self,
+        t: &'a Tag,
+        path: &'a str,
+        permalink: String,
+        feed_path: String,
+        root: String,
+        pages: P,
+    ) -> TagContext<'a, P> {
+        TagContext {
+            tag: TagView {
+                name: &t.name,
+                path,
+                permalink,
+                feed_path,
+                index_path: &self
+                    .indexes
+                    .iter()
+                    .find(|(l, _)| *l == t.lang)
+                    .expect("a language with tags has an index")
+                    .1,
+                pages,
+            },
+            current_path: path,
+            root,
+        }
     }
 }
 
 /// A tag as the index lists it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct TagSummary<'a> {
     name: &'a str,
     path: &'a str,
@@ -276,7 +339,7 @@ struct TagSummary<'a> {
 }
 
 /// What `tags.html` sees besides the shared values.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct TagIndexContext<'a> {
     tags: Vec<TagSummary<'a>>,
     permalink: String,
@@ -285,20 +348,21 @@ struct TagIndexContext<'a> {
     root: String,
 }
 
-#[derive(Serialize)]
-struct TagView<'a> {
+/// `pages` are the pages' references, or (for the key) their hashes.
+#[derive(Serialize, Hash)]
+struct TagView<'a, P> {
     name: &'a str,
     path: &'a str,
     permalink: String,
     feed_path: String,
     index_path: &'a str,
-    pages: Vec<PageRef<'a>>,
+    pages: P,
 }
 
 /// What `tag.html` sees besides the shared values.
-#[derive(Serialize)]
-struct TagContext<'a> {
-    tag: TagView<'a>,
+#[derive(Serialize, Hash)]
+struct TagContext<'a, P> {
+    tag: TagView<'a, P>,
     current_path: &'a str,
     root: String,
 }

@@ -223,3 +223,99 @@ fn a_cached_multilingual_build_after_each_edit_equals_a_fresh_build() {
     site.write("site.yaml", "title: 帮助\nlanguage: zh-CN\n");
     check("back to one language", &["site.yaml"], false);
 }
+
+#[test]
+fn a_cached_build_with_tags_after_each_edit_equals_a_fresh_build() {
+    let tagged = |title: &str, date: &str, tags: &str, body: &str| {
+        format!("---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n\n{body}\n")
+    };
+    let site = TestSite::new()
+        .file(
+            "content/_index.md",
+            page("Home", "See [the FAQ](faq/_index.md)."),
+        )
+        .file("content/faq/_index.md", page("FAQ", "Questions."))
+        .file(
+            "content/faq/a.md",
+            tagged(
+                "First",
+                "2026-01-02",
+                "提现, 安全",
+                "First summary.\n\nMore.",
+            ),
+        )
+        .file(
+            "content/faq/b.md",
+            tagged("Second", "2026-01-03", "提现", "Second summary."),
+        );
+    let mut cached_equals_fresh = cached_equals_fresh(&site);
+    let mut check = |step: &str, changed: &[&str]| {
+        let ok = cached_equals_fresh(step, changed, false);
+        assert!(ok, "after: {step}: the build failed");
+    };
+    check("the first build", &[]);
+    let edits = [
+        (
+            "text below the summary",
+            tagged(
+                "First",
+                "2026-01-02",
+                "提现, 安全",
+                "First summary.\n\nMore, edited.",
+            ),
+        ),
+        (
+            "the summary",
+            tagged(
+                "First",
+                "2026-01-02",
+                "提现, 安全",
+                "A new summary.\n\nMore.",
+            ),
+        ),
+        (
+            "the title",
+            tagged(
+                "First, renamed",
+                "2026-01-02",
+                "提现, 安全",
+                "A new summary.",
+            ),
+        ),
+        (
+            "the date (the order of the tag's pages)",
+            tagged(
+                "First, renamed",
+                "2026-01-09",
+                "提现, 安全",
+                "A new summary.",
+            ),
+        ),
+        (
+            "a tag removed",
+            tagged("First, renamed", "2026-01-09", "提现", "A new summary."),
+        ),
+        (
+            "a tag added",
+            tagged(
+                "First, renamed",
+                "2026-01-09",
+                "提现, 新标签",
+                "A new summary.",
+            ),
+        ),
+        (
+            "a link added",
+            tagged(
+                "First, renamed",
+                "2026-01-09",
+                "提现",
+                "See [second](b.md).",
+            ),
+        ),
+    ];
+    for (what, text) in edits {
+        site.write("content/faq/a.md", &text);
+        check(what, &["content/faq/a.md"]);
+    }
+}
