@@ -151,6 +151,9 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
 pub struct BuildCache {
     /// The walk of content/; dropped when files or folders are created, removed or renamed.
     listing: Option<Arc<Listing>>,
+    /// The last site assembled, and from what: an edit inside an article replaces its
+    /// document there instead of assembling the site again.
+    assembled: Option<Assembled>,
     /// Parsed markdown files by path, until the watcher reports a change.
     documents: Memo<PathBuf, Result<Arc<Document>>>,
     /// The hotline guard's findings, by document.
@@ -170,6 +173,15 @@ pub struct BuildCache {
     search_tokens: Memo<u64, Arc<search::PageTokens>>,
     /// Finished pages, sections and tag pages, by the hash of all their templates see.
     html: Memo<u64, Result<Arc<[u8]>>>,
+}
+
+/// A site as `content::assemble` made it (before later stages fill in dates from git), with
+/// the listing, options and documents it was made from.
+struct Assembled {
+    listing: Arc<Listing>,
+    load: LoadOptions,
+    docs: Vec<Result<Arc<Document>>>,
+    site: Site,
 }
 
 impl BuildCache {
@@ -561,8 +573,24 @@ fn load_content(
             }
         }
     }
-    let docs = read.into_iter().map(|(doc, _)| doc).collect();
-    content::assemble(&listing, docs, load)
+    let docs: Vec<_> = read.into_iter().map(|(doc, _)| doc).collect();
+    if let Some(kept) = &mut cache.assembled
+        && Arc::ptr_eq(&kept.listing, &listing)
+        && kept.load == *load
+        && content::replace_bodies(&mut kept.site, &kept.docs, &docs)
+    {
+        kept.docs = docs;
+        return Ok(kept.site.clone());
+    }
+    cache.assembled = None;
+    let site = content::assemble(&listing, docs.clone(), load)?;
+    cache.assembled = Some(Assembled {
+        listing,
+        load: load.clone(),
+        docs,
+        site: site.clone(),
+    });
+    Ok(site)
 }
 
 /// Builds the site and swaps it into the output folder; on any error the old site stays.

@@ -318,4 +318,22 @@ fn a_cached_build_with_tags_after_each_edit_equals_a_fresh_build() {
         site.write("content/faq/a.md", &text);
         check(what, &["content/faq/a.md"]);
     }
+    // The title taken from the body's first heading changes with the body.
+    let headed = |heading: &str| format!("---\ntags: [提现]\n---\n\n# {heading}\n\nText.\n");
+    site.write("content/faq/b.md", headed("From a heading"));
+    check("a title taken from a heading", &["content/faq/b.md"]);
+    site.write("content/faq/b.md", headed("Another heading"));
+    check("the heading giving the title edited", &["content/faq/b.md"]);
+    site.write(
+        "content/faq/b.md",
+        "---\ntags: [提现]\ndraft: true\n---\n\nHidden.\n",
+    );
+    site.write(
+        "content/faq/a.md",
+        tagged("First", "2026-01-02", "提现", "No link."),
+    );
+    check(
+        "a page made a draft (and the link to it removed)",
+        &["content/faq/a.md", "content/faq/b.md"],
+    );
 }
