@@ -171,6 +171,8 @@ pub struct BuildCache {
     section_values: Memo<u64, tera::Value>,
     /// Each page's search tokens, by its title and rendered markdown.
     search_tokens: Memo<u64, Arc<search::PageTokens>>,
+    /// Each document's broken links, by the document and every path and heading it may reach.
+    broken_links: Memo<u64, Arc<[Diagnostic]>>,
     /// Finished pages, sections and tag pages, by the hash of all their templates see.
     html: Memo<u64, Result<Arc<[u8]>>>,
 }
@@ -381,7 +383,14 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                 }
                 (search, _) => search,
             };
-            checks::check_links(&site, &pages, &sections, &files, &mut diags);
+            checks::check_links(
+                &site,
+                &pages,
+                &sections,
+                &files,
+                &mut cache.broken_links,
+                &mut diags,
+            );
             search
         },
     );
