@@ -24,21 +24,33 @@ const INDEX_PATH: &str = "tags/";
 /// The feed beside each tag page and beside the index.
 const FEED_FILE: &str = "atom.xml";
 
-/// A tag as a page shows it: its name as written there, and the site path of its page.
-#[derive(Serialize, Hash)]
+/// A tag as a page shows it: its name as written there, and the site path of its page. The
+/// path is made only when a page is rendered (every build hashes every page's tags, and the
+/// path follows from the name and the language's root).
+#[derive(Hash)]
 pub(crate) struct TagLink<'a> {
     name: &'a str,
-    path: String,
+    lang_root: &'a str,
+}
+
+impl Serialize for TagLink<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut link = serializer.serialize_struct("TagLink", 2)?;
+        link.serialize_field("name", self.name)?;
+        link.serialize_field("path", &tag_path(self.lang_root, self.name))?;
+        link.end()
+    }
 }
 
 /// The tags of one page in the language rooted at `lang_root` (`""`, `en/`), as links.
-pub(crate) fn links<'a>(names: &'a [String], lang_root: &str) -> Vec<TagLink<'a>> {
+pub(crate) fn links<'a>(names: &'a [String], lang_root: &'a str) -> Vec<TagLink<'a>> {
     names
         .iter()
-        .map(|name| TagLink {
-            name,
-            path: tag_path(lang_root, name),
-        })
+        .map(|name| TagLink { name, lang_root })
         .collect()
 }
 
