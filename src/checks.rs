@@ -186,8 +186,14 @@ fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
 /// (and search engines) would never find them. `html` holds every HTML file of the build by
 /// path. Files are read level by level from the home page and the crawl stops as soon as every
 /// page is reached: listings usually lead to every page, so a large site's articles are never
-/// parsed here.
-pub(crate) fn check_reachable(site: &Site, html: &AHashMap<&str, &[u8]>, diags: &mut Diagnostics) {
+/// parsed here. The files each file links to are kept in `kept` by the file's path and bytes,
+/// so a rebuild reads again only the listings that changed.
+pub(crate) fn check_reachable(
+    site: &Site,
+    html: &AHashMap<&str, &[u8]>,
+    kept: &mut Memo<u64, Arc<[String]>>,
+    diags: &mut Diagnostics,
+) {
     let docs: Vec<(String, &Document)> = site
         .pages
         .iter()
@@ -204,16 +210,19 @@ pub(crate) fn check_reachable(site: &Site, html: &AHashMap<&str, &[u8]>, diags: 
     let mut unreached = wanted.len() - usize::from(wanted.contains("index.html"));
     // Breadth first: the home page's links first, then theirs, so listings are read before pages.
     let mut level: Vec<&str> = vec!["index.html"];
+    let mut read: Vec<(u64, Arc<[String]>)> = Vec::new();
     while unreached > 0 && !level.is_empty() {
-        let found: Vec<Vec<String>> = level
+        let memo = &*kept;
+        let found: Vec<(u64, Arc<[String]>)> = level
             .par_iter()
-            .map(|file| {
-                html.get(file)
-                    .map_or_else(Vec::new, |h| linked_files(file, h))
+            .filter_map(|file| {
+                let h = html.get(file)?;
+                let key = hash_of(&(file, h));
+                Some((key, memo.get_or_make(&key, || linked_files(file, h).into())))
             })
             .collect();
         let mut next = Vec::new();
-        for target in found.iter().flatten() {
+        for target in found.iter().flat_map(|(_, targets)| targets.iter()) {
             if let Some((&target, _)) = html.get_key_value(target.as_str())
                 && seen.insert(target)
             {
@@ -222,7 +231,9 @@ pub(crate) fn check_reachable(site: &Site, html: &AHashMap<&str, &[u8]>, diags: 
             }
         }
         level = next;
+        read.extend(found);
     }
+    kept.keep(read);
     if unreached == 0 {
         return;
     }

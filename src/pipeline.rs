@@ -173,6 +173,8 @@ pub struct BuildCache {
     search_tokens: Memo<u64, Arc<search::PageTokens>>,
     /// Each document's broken links, by the document and every path and heading it may reach.
     broken_links: Memo<u64, Arc<[Diagnostic]>>,
+    /// The files each HTML file the reachability check read links to, by its path and bytes.
+    linked_files: Memo<u64, Arc<[String]>>,
     /// Finished pages, sections and tag pages, by the hash of all their templates see.
     html: Memo<u64, Result<Arc<[u8]>>>,
 }
@@ -436,9 +438,11 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         })
         .collect();
     let tag_html = tag_pages.render(&renderer, &data, &shared, &cache.html);
-    cache
-        .html
-        .keep((keys.into_iter().zip(html.iter().cloned())).chain(tag_html.iter().cloned()));
+    cache.html.keep(
+        keys.into_iter()
+            .zip(html.iter().cloned())
+            .chain(tag_html.iter().cloned()),
+    );
     // The HTML files quire made (by index into `files`): the reachability check crawls them.
     let mut made: Vec<usize> = Vec::with_capacity(html.len() + 2);
     for (path, result) in paths.into_iter().zip(html) {
@@ -486,7 +490,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             _ => None,
         })
         .collect();
-    checks::check_reachable(&site, &html, &mut diags);
+    checks::check_reachable(&site, &html, &mut cache.linked_files, &mut diags);
     if options.check_external {
         diags.extend(external::check(
             checks::external_links(&site, &pages, &sections),

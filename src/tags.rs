@@ -245,45 +245,33 @@ impl TagPages {
                 let root = root_prefix(path);
                 let permalink = data.config.permalink(path);
                 let feed_path = format!("{path}{FEED_FILE}");
-                let (template, key) = match tag {
+                let html_of = |html: Result<String>| html.map(|h| Arc::from(h.into_bytes()));
+                match tag {
                     None => {
                         let own = self.index_context(lang, path, permalink, feed_path, root);
                         let key = renderer.own_key("tags.html", data, shared, lang, hash_of(&own));
                         let html = kept.get_or_make(&key, || {
-                            renderer
-                                .render_own("tags.html", data, shared, lang, &own)
-                                .map(|html| Arc::from(html.into_bytes()))
+                            html_of(renderer.render_own("tags.html", data, shared, lang, &own))
                         });
-                        return (key, html);
+                        (key, html)
                     }
                     Some(t) => {
-                        // The pages as their keys: a tag of every page is keyed without
+                        // Keyed by the pages' keys: a tag on every page is keyed without
                         // making every page's reference.
                         let keys: Vec<u64> =
                             t.pages.iter().map(|&p| shared.page_ref_key(p)).collect();
-                        let own = self.tag_context(
-                            t,
-                            path,
-                            permalink.clone(),
-                            feed_path.clone(),
-                            root.clone(),
-                            keys,
-                        );
-                        (
-                            "tag.html",
-                            renderer.own_key("tag.html", data, shared, lang, hash_of(&own)),
-                        )
+                        let (link, feed, up) = (permalink.clone(), feed_path.clone(), root.clone());
+                        let own = self.tag_context(t, path, link, feed, up, keys);
+                        let key = renderer.own_key("tag.html", data, shared, lang, hash_of(&own));
+                        let html = kept.get_or_make(&key, || {
+                            let refs: Vec<PageRef> =
+                                t.pages.iter().map(|&p| page_ref(data, p)).collect();
+                            let own = self.tag_context(t, path, permalink, feed_path, root, refs);
+                            html_of(renderer.render_own("tag.html", data, shared, lang, &own))
+                        });
+                        (key, html)
                     }
-                };
-                let html = kept.get_or_make(&key, || {
-                    let t = tag.expect("a tag's page");
-                    let refs: Vec<PageRef> = t.pages.iter().map(|&p| page_ref(data, p)).collect();
-                    let own = self.tag_context(t, path, permalink, feed_path, root, refs);
-                    renderer
-                        .render_own(template, data, shared, lang, &own)
-                        .map(|html| Arc::from(html.into_bytes()))
-                });
-                (key, html)
+                }
             })
             .collect()
     }

@@ -11,7 +11,8 @@ use quire::memo::FileChanges;
 use quire::output::Contents;
 use quire::pipeline::{self, BuildCache, BuildOptions};
 
-/// Output path -> bytes (or the copied file's path).
+/// Output path -> bytes (or the copied file's path), and the warnings as printed under the
+/// key `warnings`.
 fn files(
     options: &BuildOptions,
     cache: Option<&mut BuildCache>,
@@ -21,6 +22,7 @@ fn files(
         None => pipeline::render_site(options),
     }
     .map_err(|e| e.to_string())?;
+    let warnings: String = built.warnings.iter().map(|w| format!("{w}\n")).collect();
     Ok(built
         .files
         .into_iter()
@@ -31,6 +33,7 @@ fn files(
             };
             (f.path, bytes)
         })
+        .chain([("warnings".to_owned(), warnings.into_bytes())])
         .collect())
 }
 
@@ -336,4 +339,44 @@ fn a_cached_build_with_tags_after_each_edit_equals_a_fresh_build() {
         "a page made a draft (and the link to it removed)",
         &["content/faq/a.md", "content/faq/b.md"],
     );
+}
+
+#[test]
+fn a_cached_build_warns_of_unreachable_pages_as_a_fresh_build_does() {
+    // The home page shows only its own text, so its links alone make pages reachable.
+    let site = TestSite::new()
+        .file(
+            "templates/index.html",
+            "<body>{{ section.content | safe }}</body>",
+        )
+        .file("content/_index.md", page("Home", "See [the page](a.md)."))
+        .file("content/a.md", page("A", "Text."));
+    let mut cached_equals_fresh = cached_equals_fresh(&site);
+    let unreachable = || {
+        let options = BuildOptions {
+            root: site.root().to_owned(),
+            ..BuildOptions::default()
+        };
+        let built = pipeline::render_site(&options).unwrap();
+        (built.warnings.iter()).any(|w| w.message.contains("no link leads to this page"))
+    };
+    assert!(cached_equals_fresh("the first build", &[], false));
+    assert!(!unreachable());
+    site.write("content/_index.md", page("Home", "No links."));
+    assert!(cached_equals_fresh(
+        "the home's link removed",
+        &["content/_index.md"],
+        false
+    ));
+    assert!(
+        unreachable(),
+        "the test's site must make a page unreachable"
+    );
+    site.write("content/_index.md", page("Home", "See [it](a.md) again."));
+    assert!(cached_equals_fresh(
+        "the link back",
+        &["content/_index.md"],
+        false
+    ));
+    assert!(!unreachable());
 }
