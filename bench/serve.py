@@ -113,7 +113,9 @@ def articles_in(root, limit):
     found = []
     for base, _, files in os.walk(os.path.join(root, "content")):
         for name in sorted(files):
-            if name.endswith(".md") and name not in ("_index.md", "index.md", "README.md"):
+            # Articles of the default language only: their URL is their path (`a.en.md` is
+            # under en/, `_index.en.md` is a home page).
+            if name.endswith(".md") and name.count(".") == 1 and name not in ("_index.md", "index.md", "README.md"):
                 found.append(os.path.relpath(os.path.join(base, name), root))
     found.sort()
     step = max(1, len(found) // limit)

@@ -16,6 +16,7 @@ use crate::content::{Document, Site};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hotline;
 use crate::markdown::{self, LinkTarget, Rendered};
+use crate::memo::{Memo, hash_of};
 use crate::output::{OutputFile, file_for_site_path};
 use crate::templates::{Renderer, template_name};
 use crate::url;
@@ -44,12 +45,15 @@ pub(crate) fn phone_numbers_in_config(root: &Path) -> Vec<Diagnostic> {
 }
 
 /// Every internal link must reach a page, section or file of this build, and its `#fragment`
-/// a heading of the target page.
+/// a heading of the target page. Each document's findings are kept in `kept` by what they
+/// depend on (the document, its rendering, and every path and heading links can reach), so an
+/// edit that keeps every page's path and headings checks only the edited page again.
 pub(crate) fn check_links(
     site: &Site,
     pages: &[Arc<Rendered>],
     sections: &[Arc<Rendered>],
     files: &[OutputFile],
+    kept: &mut Memo<u64, Arc<[Diagnostic]>>,
     diags: &mut Diagnostics,
 ) {
     let docs: Vec<(&Document, &str, &Rendered)> = site
@@ -65,52 +69,91 @@ pub(crate) fn check_links(
         )
         .map(|((doc, path), rendered)| (doc, path, &**rendered))
         .collect();
-    let headings: &AHashMap<&str, &[String]> = &docs
+    let targets: Vec<(&str, &[String])> = docs
         .iter()
         .map(|&(_, path, rendered)| (path, &rendered.heading_ids[..]))
         .collect();
-    let file_paths: &AHashSet<&str> = &files.iter().map(|f| f.path.as_str()).collect();
-    let problems: Vec<Diagnostic> = docs
+    let file_paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let targets_key = hash_of(&(&targets, &file_paths));
+    let found: Vec<(u64, Option<Arc<[Diagnostic]>>)> = docs
         .par_iter()
-        .flat_map_iter(|&(doc, path, rendered)| {
-            rendered.links.iter().filter_map(move |link| {
-                let target = match &link.target {
-                    LinkTarget::Internal(t) if t.is_empty() => path,
-                    LinkTarget::Internal(t) => t.as_str(),
-                    LinkTarget::External(_) => return None,
-                };
-                let decoded: Cow<str> = match target.contains('%') {
-                    true => url::decode_path(target).map_or(Cow::Borrowed(target), Cow::Owned),
-                    false => Cow::Borrowed(target),
-                };
-                let ids = headings.get(&*decoded).or_else(|| {
-                    let is_page = decoded.ends_with('/') || decoded.is_empty();
-                    (!is_page).then(|| headings.get(format!("{decoded}/").as_str())).flatten()
-                });
-                let message = match ids {
-                    Some(ids) => match &link.fragment {
-                        Some(f) if !f.is_empty() && !ids.contains(f) => format!(
-                            "the link `{}` points to a heading `#{f}` that does not exist",
-                            link.written
-                        ),
-                        _ => return None,
-                    },
-                    None if file_paths.contains(&*decoded)
-                        || file_paths.contains(file_for_site_path(&decoded).as_str()) =>
-                    {
-                        return None;
-                    }
-                    None => format!("the link `{}` points to nothing in this site", link.written),
-                };
-                let mut d = Diagnostic::error(&doc.source, message)
-                    .at(link.line, link.column)
-                    .help("check the spelling; a heading's anchor is its text in lower case with spaces as `-` and punctuation removed");
-                d.source_line = doc.line_text(link.line).map(str::to_owned);
-                Some(d)
-            })
+        .map(|&(doc, path, rendered)| {
+            let key = hash_of(&(targets_key, doc.fingerprint, path, rendered.key));
+            (key, kept.get(&key))
         })
         .collect();
-    diags.extend(problems);
+    let headings: AHashMap<&str, &[String]> = match found.iter().any(|(_, f)| f.is_none()) {
+        true => targets.into_iter().collect(),
+        false => AHashMap::new(),
+    };
+    let file_paths: AHashSet<&str> = match headings.is_empty() {
+        true => AHashSet::new(),
+        false => file_paths.into_iter().collect(),
+    };
+    let found: Vec<(u64, Arc<[Diagnostic]>)> = (docs.par_iter().zip(found))
+        .map(|(&(doc, path, rendered), (key, found))| {
+            let found = found.unwrap_or_else(|| {
+                broken_links(doc, path, rendered, &headings, &file_paths).into()
+            });
+            (key, found)
+        })
+        .collect();
+    for (_, problems) in &found {
+        diags.extend(problems.iter().cloned());
+    }
+    kept.keep(found);
+}
+
+/// The links of one document that reach nothing in `headings` (every page's headings, by
+/// path) or `file_paths`.
+fn broken_links(
+    doc: &Document,
+    path: &str,
+    rendered: &Rendered,
+    headings: &AHashMap<&str, &[String]>,
+    file_paths: &AHashSet<&str>,
+) -> Vec<Diagnostic> {
+    rendered
+        .links
+        .iter()
+        .filter_map(|link| {
+            let target = match &link.target {
+                LinkTarget::Internal(t) if t.is_empty() => path,
+                LinkTarget::Internal(t) => t.as_str(),
+                LinkTarget::External(_) => return None,
+            };
+            let decoded: Cow<str> = match target.contains('%') {
+                true => url::decode_path(target).map_or(Cow::Borrowed(target), Cow::Owned),
+                false => Cow::Borrowed(target),
+            };
+            let ids = headings.get(&*decoded).or_else(|| {
+                let is_page = decoded.ends_with('/') || decoded.is_empty();
+                (!is_page)
+                    .then(|| headings.get(format!("{decoded}/").as_str()))
+                    .flatten()
+            });
+            let message = match ids {
+                Some(ids) => match &link.fragment {
+                    Some(f) if !f.is_empty() && !ids.contains(f) => format!(
+                        "the link `{}` points to a heading `#{f}` that does not exist",
+                        link.written
+                    ),
+                    _ => return None,
+                },
+                None if file_paths.contains(&*decoded)
+                    || file_paths.contains(file_for_site_path(&decoded).as_str()) =>
+                {
+                    return None;
+                }
+                None => format!("the link `{}` points to nothing in this site", link.written),
+            };
+            let mut d = Diagnostic::error(&doc.source, message)
+                .at(link.line, link.column)
+                .help("check the spelling; a heading's anchor is its text in lower case with spaces as `-` and punctuation removed");
+            d.source_line = doc.line_text(link.line).map(str::to_owned);
+            Some(d)
+        })
+        .collect()
 }
 
 pub(crate) fn check_unique_files(files: &[OutputFile], diags: &mut Diagnostics) {
@@ -143,8 +186,14 @@ fn linked_files(file: &str, html: &[u8]) -> Vec<String> {
 /// (and search engines) would never find them. `html` holds every HTML file of the build by
 /// path. Files are read level by level from the home page and the crawl stops as soon as every
 /// page is reached: listings usually lead to every page, so a large site's articles are never
-/// parsed here.
-pub(crate) fn check_reachable(site: &Site, html: &AHashMap<&str, &[u8]>, diags: &mut Diagnostics) {
+/// parsed here. The files each file links to are kept in `kept` by the file's path and bytes,
+/// so a rebuild reads again only the listings that changed.
+pub(crate) fn check_reachable(
+    site: &Site,
+    html: &AHashMap<&str, &[u8]>,
+    kept: &mut Memo<u64, Arc<[String]>>,
+    diags: &mut Diagnostics,
+) {
     let docs: Vec<(String, &Document)> = site
         .pages
         .iter()
@@ -161,16 +210,19 @@ pub(crate) fn check_reachable(site: &Site, html: &AHashMap<&str, &[u8]>, diags: 
     let mut unreached = wanted.len() - usize::from(wanted.contains("index.html"));
     // Breadth first: the home page's links first, then theirs, so listings are read before pages.
     let mut level: Vec<&str> = vec!["index.html"];
+    let mut read: Vec<(u64, Arc<[String]>)> = Vec::new();
     while unreached > 0 && !level.is_empty() {
-        let found: Vec<Vec<String>> = level
+        let memo = &*kept;
+        let found: Vec<(u64, Arc<[String]>)> = level
             .par_iter()
-            .map(|file| {
-                html.get(file)
-                    .map_or_else(Vec::new, |h| linked_files(file, h))
+            .filter_map(|file| {
+                let h = html.get(file)?;
+                let key = hash_of(&(file, h));
+                Some((key, memo.get_or_make(&key, || linked_files(file, h).into())))
             })
             .collect();
         let mut next = Vec::new();
-        for target in found.iter().flatten() {
+        for target in found.iter().flat_map(|(_, targets)| targets.iter()) {
             if let Some((&target, _)) = html.get_key_value(target.as_str())
                 && seen.insert(target)
             {
@@ -179,7 +231,9 @@ pub(crate) fn check_reachable(site: &Site, html: &AHashMap<&str, &[u8]>, diags: 
             }
         }
         level = next;
+        read.extend(found);
     }
+    kept.keep(read);
     if unreached == 0 {
         return;
     }

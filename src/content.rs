@@ -90,6 +90,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// Whether `assemble` makes the same site of `other` as of this document: they differ at
+    /// most in the text below the front matter (and not in a title taken from it).
+    fn assembles_like(&self, other: &Document) -> bool {
+        self.source == other.source
+            && self.meta == other.meta
+            && self.title == other.title
+            && self.title_from_heading == other.title_from_heading
+            && self.date == other.date
+            && self.updated == other.updated
+            && self.front_matter == other.front_matter
+            && self.body_line == other.body_line
+    }
+
     /// The file line (1-based) of front matter key `key`, for errors about its value; line 1
     /// when it is not written at the start of a line.
     pub fn key_line(&self, key: &str) -> usize {
@@ -171,7 +184,7 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadOptions {
     pub drafts: bool,
     /// Title of the home page when content/ has no `_index.md` (the site's title).
@@ -557,6 +570,40 @@ pub fn assemble(
         return Err(Error::new(diags.list));
     }
     Ok(site)
+}
+
+/// Puts the documents of `after` into `site` (assembled from `before`; both parallel to the
+/// same listing) in place of those they replace, when each differs from its predecessor at
+/// most in its body: an edit inside an article does not assemble the whole site again.
+/// False, and `site` untouched, when the site must be assembled again.
+pub fn replace_bodies(
+    site: &mut Site,
+    before: &[Result<Arc<Document>>],
+    after: &[Result<Arc<Document>>],
+) -> bool {
+    if before.len() != after.len() {
+        return false;
+    }
+    let mut replaced: AHashMap<*const Document, &Arc<Document>> = AHashMap::new();
+    for (old, new) in before.iter().zip(after) {
+        match (old, new) {
+            (Ok(old), Ok(new)) if Arc::ptr_eq(old, new) => {}
+            (Ok(old), Ok(new)) if old.assembles_like(new) => {
+                replaced.insert(Arc::as_ptr(old), new);
+            }
+            _ => return false,
+        }
+    }
+    if replaced.is_empty() {
+        return true;
+    }
+    let pages = site.pages.iter_mut().map(|p| &mut p.doc);
+    for doc in pages.chain(site.sections.iter_mut().map(|s| &mut s.doc)) {
+        if let Some(&new) = replaced.get(&Arc::as_ptr(doc)) {
+            *doc = new.clone();
+        }
+    }
+    true
 }
 
 fn is_index_file(lower_name: &str) -> bool {

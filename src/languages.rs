@@ -40,7 +40,7 @@ pub struct Language {
 }
 
 /// What the content stage needs to know of a language besides the default one.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContentLanguage {
     /// Lower case: the suffix of its files (`a.en.md`) and its URL folder (`en/`).
     pub code: String,

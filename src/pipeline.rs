@@ -151,6 +151,9 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
 pub struct BuildCache {
     /// The walk of content/; dropped when files or folders are created, removed or renamed.
     listing: Option<Arc<Listing>>,
+    /// The last site assembled, and from what: an edit inside an article replaces its
+    /// document there instead of assembling the site again.
+    assembled: Option<Assembled>,
     /// Parsed markdown files by path, until the watcher reports a change.
     documents: Memo<PathBuf, Result<Arc<Document>>>,
     /// The hotline guard's findings, by document.
@@ -168,8 +171,21 @@ pub struct BuildCache {
     section_values: Memo<u64, tera::Value>,
     /// Each page's search tokens, by its title and rendered markdown.
     search_tokens: Memo<u64, Arc<search::PageTokens>>,
-    /// Finished pages and the files they link to, by the hash of all their templates see.
+    /// Each document's broken links, by the document and every path and heading it may reach.
+    broken_links: Memo<u64, Arc<[Diagnostic]>>,
+    /// The files each HTML file the reachability check read links to, by its path and bytes.
+    linked_files: Memo<u64, Arc<[String]>>,
+    /// Finished pages, sections and tag pages, by the hash of all their templates see.
     html: Memo<u64, Result<Arc<[u8]>>>,
+}
+
+/// A site as `content::assemble` made it (before later stages fill in dates from git), with
+/// the listing, options and documents it was made from.
+struct Assembled {
+    listing: Arc<Listing>,
+    load: LoadOptions,
+    docs: Vec<Result<Arc<Document>>>,
+    site: Site,
 }
 
 impl BuildCache {
@@ -369,7 +385,14 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                 }
                 (search, _) => search,
             };
-            checks::check_links(&site, &pages, &sections, &files, &mut diags);
+            checks::check_links(
+                &site,
+                &pages,
+                &sections,
+                &files,
+                &mut cache.broken_links,
+                &mut diags,
+            );
             search
         },
     );
@@ -414,7 +437,12 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             })
         })
         .collect();
-    cache.html.keep(keys.into_iter().zip(html.iter().cloned()));
+    let tag_html = tag_pages.render(&renderer, &data, &shared, &cache.html);
+    cache.html.keep(
+        keys.into_iter()
+            .zip(html.iter().cloned())
+            .chain(tag_html.iter().cloned()),
+    );
     // The HTML files quire made (by index into `files`): the reachability check crawls them.
     let mut made: Vec<usize> = Vec::with_capacity(html.len() + 2);
     for (path, result) in paths.into_iter().zip(html) {
@@ -426,11 +454,11 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             Err(e) => diags.extend(e.diagnostics),
         }
     }
-    for (at, html) in (tag_pages_at..).zip(tag_pages.render(&renderer, &data, &shared)) {
+    for (at, (_, html)) in (tag_pages_at..).zip(tag_html) {
         match html {
             Ok(html) => {
                 made.push(at);
-                files[at] = OutputFile::bytes(files[at].path.clone(), html);
+                files[at] = OutputFile::shared(files[at].path.clone(), html);
             }
             Err(e) => diags.extend(e.diagnostics),
         }
@@ -462,7 +490,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             _ => None,
         })
         .collect();
-    checks::check_reachable(&site, &html, &mut diags);
+    checks::check_reachable(&site, &html, &mut cache.linked_files, &mut diags);
     if options.check_external {
         diags.extend(external::check(
             checks::external_links(&site, &pages, &sections),
@@ -558,8 +586,24 @@ fn load_content(
             }
         }
     }
-    let docs = read.into_iter().map(|(doc, _)| doc).collect();
-    content::assemble(&listing, docs, load)
+    let docs: Vec<_> = read.into_iter().map(|(doc, _)| doc).collect();
+    if let Some(kept) = &mut cache.assembled
+        && Arc::ptr_eq(&kept.listing, &listing)
+        && kept.load == *load
+        && content::replace_bodies(&mut kept.site, &kept.docs, &docs)
+    {
+        kept.docs = docs;
+        return Ok(kept.site.clone());
+    }
+    cache.assembled = None;
+    let site = content::assemble(&listing, docs.clone(), load)?;
+    cache.assembled = Some(Assembled {
+        listing,
+        load: load.clone(),
+        docs,
+        site: site.clone(),
+    });
+    Ok(site)
 }
 
 /// Builds the site and swaps it into the output folder; on any error the old site stays.

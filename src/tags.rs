@@ -4,13 +4,17 @@
 //! whose slugs are equal (`Rust`, `rust`) are one tag. Each language of a multilingual site
 //! has tag pages of its own, under its folder (`en/tags/`).
 
+use std::sync::Arc;
+
 use ahash::AHashMap;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Site;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::feeds::{FeedHead, atom_of};
 use crate::languages::Language;
+use crate::memo::{Memo, hash_of};
 use crate::output::OutputFile;
 use crate::templates::{PageRef, RenderedSite, Renderer, Shared, page_ref};
 use crate::url::{root_prefix, slugify};
@@ -20,21 +24,33 @@ const INDEX_PATH: &str = "tags/";
 /// The feed beside each tag page and beside the index.
 const FEED_FILE: &str = "atom.xml";
 
-/// A tag as a page shows it: its name as written there, and the site path of its page.
-#[derive(Serialize, Hash)]
+/// A tag as a page shows it: its name as written there, and the site path of its page. The
+/// path is made only when a page is rendered (every build hashes every page's tags, and the
+/// path follows from the name and the language's root).
+#[derive(Hash)]
 pub(crate) struct TagLink<'a> {
     name: &'a str,
-    path: String,
+    lang_root: &'a str,
+}
+
+impl Serialize for TagLink<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut link = serializer.serialize_struct("TagLink", 2)?;
+        link.serialize_field("name", self.name)?;
+        link.serialize_field("path", &tag_path(self.lang_root, self.name))?;
+        link.end()
+    }
 }
 
 /// The tags of one page in the language rooted at `lang_root` (`""`, `en/`), as links.
-pub(crate) fn links<'a>(names: &'a [String], lang_root: &str) -> Vec<TagLink<'a>> {
+pub(crate) fn links<'a>(names: &'a [String], lang_root: &'a str) -> Vec<TagLink<'a>> {
     names
         .iter()
-        .map(|name| TagLink {
-            name,
-            path: tag_path(lang_root, name),
-        })
+        .map(|name| TagLink { name, lang_root })
         .collect()
 }
 
@@ -210,65 +226,112 @@ impl TagPages {
             .collect()
     }
 
-    /// The HTML of each of `paths()`, in the same order.
+    /// The HTML of each of `paths()`, in the same order, with the key it is kept by in
+    /// `kept` (taken from there when an earlier build made the same page).
     pub(crate) fn render(
         &self,
         renderer: &Renderer,
         data: &RenderedSite,
         shared: &Shared,
-    ) -> Vec<Result<String>> {
+        kept: &Memo<u64, Result<Arc<[u8]>>>,
+    ) -> Vec<(u64, Result<Arc<[u8]>>)> {
         if !self.has_templates {
             return Vec::new();
         }
-        self.pages()
+        let pages: Vec<_> = self.pages().collect();
+        pages
+            .into_par_iter()
             .map(|(lang, path, tag)| {
                 let root = root_prefix(path);
+                let permalink = data.config.permalink(path);
+                let feed_path = format!("{path}{FEED_FILE}");
+                let html_of = |html: Result<String>| html.map(|h| Arc::from(h.into_bytes()));
                 match tag {
                     None => {
-                        let tags = self.tags.iter().filter(|t| t.lang == lang);
-                        let own = TagIndexContext {
-                            tags: tags
-                                .map(|t| TagSummary {
-                                    name: &t.name,
-                                    path: &t.path,
-                                    page_count: t.pages.len(),
-                                })
-                                .collect(),
-                            permalink: data.config.permalink(path),
-                            feed_path: format!("{path}{FEED_FILE}"),
-                            current_path: path,
-                            root,
-                        };
-                        renderer.render_own("tags.html", data, shared, lang, &own)
+                        let own = self.index_context(lang, path, permalink, feed_path, root);
+                        let key = renderer.own_key("tags.html", data, shared, lang, hash_of(&own));
+                        let html = kept.get_or_make(&key, || {
+                            html_of(renderer.render_own("tags.html", data, shared, lang, &own))
+                        });
+                        (key, html)
                     }
                     Some(t) => {
-                        let own = TagContext {
-                            tag: TagView {
-                                name: &t.name,
-                                path,
-                                permalink: data.config.permalink(path),
-                                feed_path: format!("{path}{FEED_FILE}"),
-                                index_path: &self
-                                    .indexes
-                                    .iter()
-                                    .find(|(l, _)| *l == lang)
-                                    .expect("a language with tags has an index")
-                                    .1,
-                                pages: t.pages.iter().map(|&p| page_ref(data, p)).collect(),
-                            },
-                            current_path: path,
-                            root,
-                        };
-                        renderer.render_own("tag.html", data, shared, lang, &own)
+                        // Keyed by the pages' keys: a tag on every page is keyed without
+                        // making every page's reference.
+                        let keys: Vec<u64> =
+                            t.pages.iter().map(|&p| shared.page_ref_key(p)).collect();
+                        let (link, feed, up) = (permalink.clone(), feed_path.clone(), root.clone());
+                        let own = self.tag_context(t, path, link, feed, up, keys);
+                        let key = renderer.own_key("tag.html", data, shared, lang, hash_of(&own));
+                        let html = kept.get_or_make(&key, || {
+                            let refs: Vec<PageRef> =
+                                t.pages.iter().map(|&p| page_ref(data, p)).collect();
+                            let own = self.tag_context(t, path, permalink, feed_path, root, refs);
+                            html_of(renderer.render_own("tag.html", data, shared, lang, &own))
+                        });
+                        (key, html)
                     }
                 }
             })
             .collect()
     }
+
+    fn index_context<'a>(
+        &'a self,
+        lang: usize,
+        path: &'a str,
+        permalink: String,
+        feed_path: String,
+        root: String,
+    ) -> TagIndexContext<'a> {
+        let tags = self.tags.iter().filter(|t| t.lang == lang);
+        TagIndexContext {
+            tags: tags
+                .map(|t| TagSummary {
+                    name: &t.name,
+                    path: &t.path,
+                    page_count: t.pages.len(),
+                })
+                .collect(),
+            permalink,
+            feed_path,
+            current_path: path,
+            root,
+        }
+    }
+
+    /// The context of tag `t`'s page, listing its `pages` (their references, or their keys).
+    fn tag_context<'a, P>(
+        &'a self,
+        t: &'a Tag,
+        path: &'a str,
+        permalink: String,
+        feed_path: String,
+        root: String,
+        pages: P,
+    ) -> TagContext<'a, P> {
+        TagContext {
+            tag: TagView {
+                name: &t.name,
+                path,
+                permalink,
+                feed_path,
+                index_path: &self
+                    .indexes
+                    .iter()
+                    .find(|(l, _)| *l == t.lang)
+                    .expect("a language with tags has an index")
+                    .1,
+                pages,
+            },
+            current_path: path,
+            root,
+        }
+    }
 }
 
 /// A tag as the index lists it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct TagSummary<'a> {
     name: &'a str,
     path: &'a str,
@@ -276,7 +339,7 @@ struct TagSummary<'a> {
 }
 
 /// What `tags.html` sees besides the shared values.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct TagIndexContext<'a> {
     tags: Vec<TagSummary<'a>>,
     permalink: String,
@@ -285,20 +348,21 @@ struct TagIndexContext<'a> {
     root: String,
 }
 
-#[derive(Serialize)]
-struct TagView<'a> {
+/// `pages` are the pages' references, or (for the key) their hashes.
+#[derive(Serialize, Hash)]
+struct TagView<'a, P> {
     name: &'a str,
     path: &'a str,
     permalink: String,
     feed_path: String,
     index_path: &'a str,
-    pages: Vec<PageRef<'a>>,
+    pages: P,
 }
 
 /// What `tag.html` sees besides the shared values.
-#[derive(Serialize)]
-struct TagContext<'a> {
-    tag: TagView<'a>,
+#[derive(Serialize, Hash)]
+struct TagContext<'a, P> {
+    tag: TagView<'a, P>,
     current_path: &'a str,
     root: String,
 }

@@ -170,6 +170,13 @@ pub struct Shared {
     section_keys: Vec<u64>,
 }
 
+impl Shared {
+    /// A hash of page `index` as other pages list it (its `page_ref`).
+    pub(crate) fn page_ref_key(&self, index: usize) -> u64 {
+        self.page_ref_keys[index]
+    }
+}
+
 /// What every page of one language shares: the site as it is in that language, its nav tree,
 /// its UI strings and its home's path.
 struct LanguageShared {
@@ -441,6 +448,27 @@ impl Renderer {
             Value::from_serializable(&home_links(data, lang)),
         );
         self.render(template, &ctx)
+    }
+
+    /// A hash of everything `render_own` shows besides `own`, combined with `own_key` (a hash
+    /// of `own`): equal keys, equal HTML.
+    pub(crate) fn own_key(
+        &self,
+        template: &str,
+        data: &RenderedSite,
+        shared: &Shared,
+        lang: usize,
+        own_key: u64,
+    ) -> u64 {
+        let home = data.site.homes[lang];
+        hash_of(&(
+            self.key,
+            template,
+            shared.languages[lang].key,
+            shared.navs[home].1,
+            home_links(data, lang),
+            own_key,
+        ))
     }
 
     /// The search results page of language `lang` that `search/?q=` links open (`en/search/`

@@ -4,6 +4,7 @@
 //! Editor temp and swap files are ignored; files and folders that are created, removed or
 //! renamed (a new section included) mark the change as structural.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -22,6 +23,9 @@ pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes"];
 /// A burst is over when no relevant event came for this long: editors finish a save within a
 /// few milliseconds, and every millisecond here is added to the save-to-browser time.
 const QUIET: Duration = Duration::from_millis(20);
+/// Once every file written in a burst is closed again (and nothing was created, removed or
+/// renamed), the save is over: wait only this long for a follow-up.
+const SETTLED: Duration = Duration::from_millis(4);
 /// A burst that goes on longer than this (a large checkout) is rebuilt in parts.
 const LONGEST_BURST: Duration = Duration::from_millis(500);
 
@@ -73,19 +77,24 @@ impl Watcher {
     /// when the watcher stopped.
     pub fn next_changes(&mut self) -> Option<FileChanges> {
         let mut changes = FileChanges::default();
+        let mut writes = Writes::default();
         while changes.is_empty() {
             let event = self.events.recv().ok()?;
-            self.add(event, &mut changes);
+            self.add(event, &mut changes, &mut writes);
         }
         let started = Instant::now();
         let mut last = Instant::now();
-        while last.elapsed() < QUIET && started.elapsed() < LONGEST_BURST {
+        let quiet = |writes: &Writes, changes: &FileChanges| match writes.settled(changes) {
+            true => SETTLED,
+            false => QUIET,
+        };
+        while last.elapsed() < quiet(&writes, &changes) && started.elapsed() < LONGEST_BURST {
             match self
                 .events
-                .recv_timeout(QUIET.saturating_sub(last.elapsed()))
+                .recv_timeout(quiet(&writes, &changes).saturating_sub(last.elapsed()))
             {
                 Ok(event) => {
-                    if self.add(event, &mut changes) {
+                    if self.add(event, &mut changes, &mut writes) {
                         last = Instant::now();
                     }
                 }
@@ -97,7 +106,12 @@ impl Watcher {
     }
 
     /// Adds what `event` changed to `changes`; false when it does not matter to the build.
-    fn add(&mut self, event: notify::Result<Event>, changes: &mut FileChanges) -> bool {
+    fn add(
+        &mut self,
+        event: notify::Result<Event>,
+        changes: &mut FileChanges,
+        writes: &mut Writes,
+    ) -> bool {
         let event = match event {
             Ok(e) => e,
             // The watcher lost events or failed: nothing kept can be trusted.
@@ -123,6 +137,16 @@ impl Watcher {
                 continue;
             };
             relevant = true;
+            match event.kind {
+                EventKind::Modify(ModifyKind::Data(_)) => {
+                    writes.open.insert(path.clone());
+                }
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                    writes.open.remove(path);
+                    writes.closed = true;
+                }
+                _ => {}
+            }
             changes.paths.insert(path.clone());
             changes.structure |= structural;
             // A watched folder created (or renamed into place) after the start is watched from now on.
@@ -159,6 +183,22 @@ impl Watcher {
             0 => "files changed".into(),
             n => format!("{n} files changed"),
         }
+    }
+}
+
+/// The files of a burst written to and not closed yet.
+#[derive(Default)]
+struct Writes {
+    open: BTreeSet<PathBuf>,
+    /// A written file was closed.
+    closed: bool,
+}
+
+impl Writes {
+    /// Whether the burst looks like saves that are over: files written and closed, nothing
+    /// created, removed or renamed (as editors saving through a temporary file do).
+    fn settled(&self, changes: &FileChanges) -> bool {
+        self.closed && self.open.is_empty() && !changes.structure
     }
 }
 
@@ -214,6 +254,28 @@ mod tests {
         );
         assert!(!changes.structure);
         assert_eq!(watch.describe(&changes), "content/faq/1.md changed");
+    }
+
+    #[test]
+    fn a_save_is_over_once_its_written_files_are_closed_and_nothing_moved() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let mut watch = Watcher::new(&root).unwrap();
+        let event = |kind, path: &str| Ok(Event::new(kind).add_path(root.join(path)));
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let close = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        let (mut changes, mut writes) = (FileChanges::default(), Writes::default());
+        watch.add(event(write, "content/a.md"), &mut changes, &mut writes);
+        watch.add(event(write, "content/b.md"), &mut changes, &mut writes);
+        assert!(!writes.settled(&changes), "both files are still open");
+        watch.add(event(close, "content/a.md"), &mut changes, &mut writes);
+        assert!(!writes.settled(&changes), "b.md is still open");
+        watch.add(event(close, "content/b.md"), &mut changes, &mut writes);
+        assert!(writes.settled(&changes));
+        // A rename (an editor's temporary file moved into place) may be followed by more.
+        let renamed = EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::Any));
+        watch.add(event(renamed, "content/c.md"), &mut changes, &mut writes);
+        assert!(!writes.settled(&changes));
     }
 
     #[test]

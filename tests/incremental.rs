@@ -11,7 +11,8 @@ use quire::memo::FileChanges;
 use quire::output::Contents;
 use quire::pipeline::{self, BuildCache, BuildOptions};
 
-/// Output path -> bytes (or the copied file's path).
+/// Output path -> bytes (or the copied file's path), and the warnings as printed under the
+/// key `warnings`.
 fn files(
     options: &BuildOptions,
     cache: Option<&mut BuildCache>,
@@ -21,6 +22,7 @@ fn files(
         None => pipeline::render_site(options),
     }
     .map_err(|e| e.to_string())?;
+    let warnings: String = built.warnings.iter().map(|w| format!("{w}\n")).collect();
     Ok(built
         .files
         .into_iter()
@@ -31,6 +33,7 @@ fn files(
             };
             (f.path, bytes)
         })
+        .chain([("warnings".to_owned(), warnings.into_bytes())])
         .collect())
 }
 
@@ -222,4 +225,158 @@ fn a_cached_multilingual_build_after_each_edit_equals_a_fresh_build() {
     check("a translation deleted", &["content/faq/a.en.md"], true);
     site.write("site.yaml", "title: 帮助\nlanguage: zh-CN\n");
     check("back to one language", &["site.yaml"], false);
+}
+
+#[test]
+fn a_cached_build_with_tags_after_each_edit_equals_a_fresh_build() {
+    let tagged = |title: &str, date: &str, tags: &str, body: &str| {
+        format!("---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n\n{body}\n")
+    };
+    let site = TestSite::new()
+        .file(
+            "content/_index.md",
+            page("Home", "See [the FAQ](faq/_index.md)."),
+        )
+        .file("content/faq/_index.md", page("FAQ", "Questions."))
+        .file(
+            "content/faq/a.md",
+            tagged(
+                "First",
+                "2026-01-02",
+                "提现, 安全",
+                "First summary.\n\nMore.",
+            ),
+        )
+        .file(
+            "content/faq/b.md",
+            tagged("Second", "2026-01-03", "提现", "Second summary."),
+        );
+    let mut cached_equals_fresh = cached_equals_fresh(&site);
+    let mut check = |step: &str, changed: &[&str]| {
+        let ok = cached_equals_fresh(step, changed, false);
+        assert!(ok, "after: {step}: the build failed");
+    };
+    check("the first build", &[]);
+    let edits = [
+        (
+            "text below the summary",
+            tagged(
+                "First",
+                "2026-01-02",
+                "提现, 安全",
+                "First summary.\n\nMore, edited.",
+            ),
+        ),
+        (
+            "the summary",
+            tagged(
+                "First",
+                "2026-01-02",
+                "提现, 安全",
+                "A new summary.\n\nMore.",
+            ),
+        ),
+        (
+            "the title",
+            tagged(
+                "First, renamed",
+                "2026-01-02",
+                "提现, 安全",
+                "A new summary.",
+            ),
+        ),
+        (
+            "the date (the order of the tag's pages)",
+            tagged(
+                "First, renamed",
+                "2026-01-09",
+                "提现, 安全",
+                "A new summary.",
+            ),
+        ),
+        (
+            "a tag removed",
+            tagged("First, renamed", "2026-01-09", "提现", "A new summary."),
+        ),
+        (
+            "a tag added",
+            tagged(
+                "First, renamed",
+                "2026-01-09",
+                "提现, 新标签",
+                "A new summary.",
+            ),
+        ),
+        (
+            "a link added",
+            tagged(
+                "First, renamed",
+                "2026-01-09",
+                "提现",
+                "See [second](b.md).",
+            ),
+        ),
+    ];
+    for (what, text) in edits {
+        site.write("content/faq/a.md", &text);
+        check(what, &["content/faq/a.md"]);
+    }
+    // The title taken from the body's first heading changes with the body.
+    let headed = |heading: &str| format!("---\ntags: [提现]\n---\n\n# {heading}\n\nText.\n");
+    site.write("content/faq/b.md", headed("From a heading"));
+    check("a title taken from a heading", &["content/faq/b.md"]);
+    site.write("content/faq/b.md", headed("Another heading"));
+    check("the heading giving the title edited", &["content/faq/b.md"]);
+    site.write(
+        "content/faq/b.md",
+        "---\ntags: [提现]\ndraft: true\n---\n\nHidden.\n",
+    );
+    site.write(
+        "content/faq/a.md",
+        tagged("First", "2026-01-02", "提现", "No link."),
+    );
+    check(
+        "a page made a draft (and the link to it removed)",
+        &["content/faq/a.md", "content/faq/b.md"],
+    );
+}
+
+#[test]
+fn a_cached_build_warns_of_unreachable_pages_as_a_fresh_build_does() {
+    // The home page shows only its own text, so its links alone make pages reachable.
+    let site = TestSite::new()
+        .file(
+            "templates/index.html",
+            "<body>{{ section.content | safe }}</body>",
+        )
+        .file("content/_index.md", page("Home", "See [the page](a.md)."))
+        .file("content/a.md", page("A", "Text."));
+    let mut cached_equals_fresh = cached_equals_fresh(&site);
+    let unreachable = || {
+        let options = BuildOptions {
+            root: site.root().to_owned(),
+            ..BuildOptions::default()
+        };
+        let built = pipeline::render_site(&options).unwrap();
+        (built.warnings.iter()).any(|w| w.message.contains("no link leads to this page"))
+    };
+    assert!(cached_equals_fresh("the first build", &[], false));
+    assert!(!unreachable());
+    site.write("content/_index.md", page("Home", "No links."));
+    assert!(cached_equals_fresh(
+        "the home's link removed",
+        &["content/_index.md"],
+        false
+    ));
+    assert!(
+        unreachable(),
+        "the test's site must make a page unreachable"
+    );
+    site.write("content/_index.md", page("Home", "See [it](a.md) again."));
+    assert!(cached_equals_fresh(
+        "the link back",
+        &["content/_index.md"],
+        false
+    ));
+    assert!(!unreachable());
 }

@@ -55,9 +55,10 @@ fn merge_loop(served: &Served, jobs: &Receiver<(u64, SearchInput)>) {
     }
 }
 
-/// Replaces the served index with `files` if build `build` is still the one served.
+/// Replaces the served index with `files` if build `build` is still the one served. The new
+/// file map is made before the publishing lock is taken: this thread runs at the lowest
+/// priority, and a rebuild waiting for the lock would wait for it.
 fn swap_in(served: &Served, build: u64, files: Vec<OutputFile>) {
-    let publishing = served.publishing.lock().unwrap_or_else(|p| p.into_inner());
     let current = served.site();
     if current.build != build {
         return;
@@ -84,6 +85,11 @@ fn swap_in(served: &Served, build: u64, files: Vec<OutputFile>) {
                 content_type,
             },
         );
+    }
+    let publishing = served.publishing.lock().unwrap_or_else(|p| p.into_inner());
+    // A newer build was published meanwhile; its own index follows.
+    if !Arc::ptr_eq(&served.site(), &current) {
+        return;
     }
     let old = std::mem::replace(
         &mut *served.site.write().unwrap_or_else(|p| p.into_inner()),
