@@ -42,6 +42,11 @@ for target in "${targets[@]}"; do
   fi
   rm -f "$log"
 done
+# render_page keeps its site in a quire-fuzz-PID folder that libFuzzer's exit leaves behind;
+# remove those whose process is gone (the same rule the target applies when it starts).
+for dir in /dev/shm/quire-fuzz-* "${TMPDIR:-/tmp}"/quire-fuzz-*; do
+  [ -d "$dir" ] && [ ! -e "/proc/${dir##*quire-fuzz-}" ] && rm -rf "$dir"
+done
 if [ "$total_crashes" -gt 0 ]; then
   echo "fuzzing found $total_crashes crash(es): inputs are in fuzz/artifacts/" >&2
   exit 1
