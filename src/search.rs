@@ -329,97 +329,63 @@ impl std::hash::Hasher for HashAsIs {
     }
 }
 
-/// One token's postings while pages are merged in order: hits are encoded as they come, so
-/// a posting costs its few varint bytes rather than a struct.
-struct ListBuilder<'a> {
-    token: &'a str,
-    titles: Vec<u8>,
-    title_count: usize,
-    last_title_page: u32,
-    sections: Vec<u8>,
-    section_count: usize,
-    last_section_page: u32,
-}
-
-impl<'a> ListBuilder<'a> {
-    fn new(token: &'a str) -> Self {
-        ListBuilder {
-            token,
-            titles: Vec::new(),
-            title_count: 0,
-            last_title_page: 0,
-            sections: Vec::new(),
-            section_count: 0,
-            last_section_page: 0,
+/// Encodes one token's hits (in page order, a page's title before its sections), keeping
+/// only the strongest `MAX_SECTION_HITS` section hits plus a page bitmap for a token found
+/// nearly everywhere.
+fn encode<'a>(hash: u64, token: &'a str, hits: &[MergeHit], page_count: usize) -> TokenList<'a> {
+    let in_sections = || hits.iter().filter(|h| h.field != 0);
+    let found_in = in_sections().count();
+    let mut bitmap = Vec::new();
+    let mut strongest: Vec<MergeHit> = Vec::new();
+    if found_in > MAX_SECTION_HITS {
+        bitmap = vec![0u8; page_count.div_ceil(8)];
+        strongest.extend(in_sections());
+        for h in &strongest {
+            bitmap[h.page as usize / 8] |= 1 << (h.page % 8);
         }
+        strongest.sort_by_key(|h| std::cmp::Reverse(h.value));
+        strongest.truncate(MAX_SECTION_HITS);
+        strongest.sort_by_key(|h| (h.page, h.field));
     }
-
-    fn add_title(&mut self, page: u32, value: u64) {
-        write_varint(&mut self.titles, (page - self.last_title_page) as u64);
-        write_varint(&mut self.titles, value);
-        self.last_title_page = page;
-        self.title_count += 1;
+    // About three varint bytes a hit.
+    let mut bytes = Vec::with_capacity(3 * hits.len() + bitmap.len());
+    let mut last = 0;
+    let mut titles = 0;
+    for h in hits.iter().filter(|h| h.field == 0) {
+        write_varint(&mut bytes, (h.page - last) as u64);
+        write_varint(&mut bytes, h.value as u64);
+        last = h.page;
+        titles += 1;
     }
-
-    /// `section` counts from 0 within the page.
-    fn add_section(&mut self, page: u32, section: u32, value: u64) {
-        write_varint(&mut self.sections, (page - self.last_section_page) as u64);
-        write_varint(&mut self.sections, section as u64);
-        write_varint(&mut self.sections, value);
-        self.last_section_page = page;
-        self.section_count += 1;
-    }
-
-    fn finish(mut self, hash: u64, page_count: usize) -> TokenList<'a> {
-        let found_in = self.section_count;
-        let mut bitmap = Vec::new();
-        if found_in > MAX_SECTION_HITS {
-            // Found nearly everywhere: keep the strongest hits and a bitmap of every page.
-            bitmap = vec![0u8; page_count.div_ceil(8)];
-            let mut hits = decode_section_hits(&self.sections);
-            for &(page, _, _) in &hits {
-                bitmap[page as usize / 8] |= 1 << (page % 8);
-            }
-            hits.sort_by_key(|h| std::cmp::Reverse(h.2));
-            hits.truncate(MAX_SECTION_HITS);
-            hits.sort_by_key(|h| (h.0, h.1));
-            self.sections.clear();
-            self.section_count = 0;
-            self.last_section_page = 0;
-            for (page, section, value) in hits {
-                self.add_section(page, section, value);
-            }
-        }
-        let mut bytes = if self.titles.is_empty() {
-            self.sections
-        } else {
-            let mut bytes = self.titles;
-            bytes.extend_from_slice(&self.sections);
-            bytes
-        };
-        bytes.extend_from_slice(&bitmap);
-        TokenList {
-            hash,
-            token: self.token,
-            titles: self.title_count,
-            sections: self.section_count,
-            found_in,
-            bitmap: bitmap.len(),
-            bytes,
-        }
+    let sections = if bitmap.is_empty() {
+        write_section_hits(&mut bytes, in_sections())
+    } else {
+        write_section_hits(&mut bytes, strongest.iter())
+    };
+    bytes.extend_from_slice(&bitmap);
+    TokenList {
+        hash,
+        token,
+        titles,
+        sections,
+        found_in,
+        bitmap: bitmap.len(),
+        bytes,
     }
 }
 
-/// The `(page, section, value)` hits `ListBuilder::add_section` encoded.
-fn decode_section_hits(mut bytes: &[u8]) -> Vec<(u32, u32, u64)> {
-    let mut hits = Vec::new();
-    let mut page = 0;
-    while !bytes.is_empty() {
-        page += read_varint(&mut bytes) as u32;
-        let section = read_varint(&mut bytes) as u32;
-        hits.push((page, section, read_varint(&mut bytes)));
+/// Writes section hits as `(page delta, section index, value)` varints; returns how many.
+fn write_section_hits<'h>(bytes: &mut Vec<u8>, hits: impl Iterator<Item = &'h MergeHit>) -> usize {
+    let mut last = 0;
+    let mut count = 0;
+    for h in hits {
+        write_varint(bytes, (h.page - last) as u64);
+        write_varint(bytes, (h.field - 1) as u64);
+        write_varint(bytes, h.value as u64);
+        last = h.page;
+        count += 1;
     }
-    hits
+    count
 }
 
 /// A posting while one merge group is gathered: the token's number in the group, the page,
@@ -499,16 +465,7 @@ fn merge_postings<'a>(
                 }
                 (tokens.iter().enumerate())
                     .map(|(t, &(hash, token))| {
-                        let mut list = ListBuilder::new(token);
-                        // About three varint bytes a hit.
-                        list.sections.reserve(3 * (starts[t + 1] - starts[t]));
-                        for h in &sorted[starts[t]..starts[t + 1]] {
-                            match h.field {
-                                0 => list.add_title(h.page, h.value as u64),
-                                f => list.add_section(h.page, f - 1, h.value as u64),
-                            }
-                        }
-                        list.finish(hash, pages.len())
+                        encode(hash, token, &sorted[starts[t]..starts[t + 1]], pages.len())
                     })
                     .collect()
             },
@@ -580,20 +537,6 @@ fn snippet_text(text: &str) -> &str {
         end -= 1;
     }
     &text[..end]
-}
-
-fn read_varint(bytes: &mut &[u8]) -> u64 {
-    let mut n = 0;
-    let mut shift = 0;
-    while let Some((&b, rest)) = bytes.split_first() {
-        *bytes = rest;
-        n |= ((b & 0x7f) as u64) << shift;
-        if b < 0x80 {
-            break;
-        }
-        shift += 7;
-    }
-    n
 }
 
 fn write_varint(out: &mut Vec<u8>, mut n: u64) {
