@@ -8,7 +8,7 @@
 pub fn search_tokens(text: &str) -> (Vec<String>, usize) {
     use crate::search::tokenizer::{normalize, tokenize};
     let mut tokens = Vec::new();
-    let length = tokenize(&normalize(text), |t| tokens.push(t.to_owned()));
+    let length = tokenize(&normalize(text), |t| tokens.push(t.text().to_owned()));
     (tokens, length)
 }
 

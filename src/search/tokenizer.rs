@@ -89,10 +89,30 @@ fn is_mark(c: char) -> bool {
         | 0x0900..=0x0DFF | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
+/// A token as `tokenize` finds it. One or two CJK characters come as characters too, so the
+/// index can key them without decoding their text again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Token<'a> {
+    Word(&'a str),
+    Cjk {
+        text: &'a str,
+        first: char,
+        second: Option<char>,
+    },
+}
+
+impl<'a> Token<'a> {
+    pub(crate) fn text(&self) -> &'a str {
+        match *self {
+            Token::Word(text) | Token::Cjk { text, .. } => text,
+        }
+    }
+}
+
 /// Calls `emit` with every token of already normalized `text`, in reading order; each CJK
 /// character is followed by the bigram it starts. Returns how many words and CJK characters
 /// the text holds (its length for ranking).
-pub(crate) fn tokenize(text: &str, mut emit: impl FnMut(&str)) -> usize {
+pub(crate) fn tokenize(text: &str, mut emit: impl FnMut(Token<'_>)) -> usize {
     let mut chars = text.char_indices().peekable();
     let mut prev = None;
     let mut word = String::new();
@@ -123,7 +143,7 @@ pub(crate) fn tokenize(text: &str, mut emit: impl FnMut(&str)) -> usize {
             continue;
         }
         if !word.is_empty() {
-            emit(&word);
+            emit(Token::Word(&word));
             length += 1;
             word.clear();
             word_chars = 0;
@@ -131,14 +151,22 @@ pub(crate) fn tokenize(text: &str, mut emit: impl FnMut(&str)) -> usize {
         if cjk {
             length += 1;
             let end = at + c.len_utf8();
-            emit(&text[at..end]);
+            emit(Token::Cjk {
+                text: &text[at..end],
+                first: c,
+                second: None,
+            });
             if let Some(n) = next.filter(|&n| is_cjk(n)) {
-                emit(&text[at..end + n.len_utf8()]);
+                emit(Token::Cjk {
+                    text: &text[at..end + n.len_utf8()],
+                    first: c,
+                    second: Some(n),
+                });
             }
         }
     }
     if !word.is_empty() {
-        emit(&word);
+        emit(Token::Word(&word));
         length += 1;
     }
     length
@@ -164,7 +192,7 @@ mod tests {
 
     fn tokens(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        tokenize(&normalize(text), |t| out.push(t.to_owned()));
+        tokenize(&normalize(text), |t| out.push(t.text().to_owned()));
         out
     }
 
