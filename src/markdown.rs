@@ -503,7 +503,9 @@ fn count_words(text: &str) -> (usize, usize) {
 
 /// Han, Kana and Hangul: scripts written without spaces between words.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
+    // Most text is ASCII, below every range: one comparison tells.
+    c >= '\u{1100}'
+        && matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
         | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FA1F)
 }

@@ -19,12 +19,19 @@ pub(crate) const MAX_WORD_CHARS: usize = 32;
 pub(crate) fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(other) = rest.find(|c| !is_plain(c)) {
+    loop {
+        let other = push_plain(&mut out, rest);
+        if other == rest.len() {
+            return out;
+        }
+        // The character before the run may combine with it: it goes through the tables too.
         let start = rest[..other]
             .char_indices()
             .next_back()
             .map_or(0, |(i, _)| i);
-        push_plain(&mut out, &rest[..start]);
+        if start < other {
+            out.pop();
+        }
         let end = rest[other..]
             .find(is_plain)
             .map_or(rest.len(), |e| other + e);
@@ -36,8 +43,6 @@ pub(crate) fn normalize(text: &str) -> String {
         strip_marks(&mut out, &folded.to_lowercase());
         rest = &rest[end..];
     }
-    push_plain(&mut out, rest);
-    out
 }
 
 /// `normalize`, the whole text through the Unicode tables.
@@ -54,14 +59,37 @@ fn is_plain(c: char) -> bool {
         || matches!(c as u32, 0x3001..=0x3029 | 0x3030..=0x3035 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E)
 }
 
-fn push_plain(out: &mut String, plain: &str) {
-    for c in plain.chars() {
-        let c = match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        };
-        out.push(c.to_ascii_lowercase());
+/// Appends the plain characters `text` starts with, folded, one character for each; returns
+/// how many bytes they take in `text`. Runs that need no change are copied whole.
+fn push_plain(out: &mut String, text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut at, mut copied) = (0, 0);
+    while let Some(&b) = bytes.get(at) {
+        if b.is_ascii() {
+            if b.is_ascii_uppercase() {
+                out.push_str(&text[copied..at]);
+                out.push(b.to_ascii_lowercase() as char);
+                copied = at + 1;
+            }
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next().unwrap_or_default();
+        if !is_plain(c) {
+            break;
+        }
+        if let Some(ascii) = (c as u32)
+            .checked_sub(0xFEE0)
+            .filter(|a| (0x21..=0x7E).contains(a))
+        {
+            out.push_str(&text[copied..at]);
+            out.push((ascii as u8).to_ascii_lowercase() as char);
+            copied = at + c.len_utf8();
+        }
+        at += c.len_utf8();
     }
+    out.push_str(&text[copied..at]);
+    at
 }
 
 /// Appends `folded` without the diacritics of Latin, Greek and Cyrillic letters.
@@ -118,9 +146,11 @@ pub(crate) fn tokenize(text: &str, mut emit: impl FnMut(Token<'_>)) -> usize {
     let mut word = String::new();
     let mut word_chars = 0;
     let mut length = 0;
+    // Whether the character now read is CJK: found when it was the next one.
+    let mut next_cjk = chars.peek().is_some_and(|&(_, c)| is_cjk(c));
     while let Some((at, c)) = chars.next() {
         let next = chars.peek().map(|n| n.1);
-        let cjk = is_cjk(c);
+        let cjk = std::mem::replace(&mut next_cjk, next.is_some_and(is_cjk));
         let before = prev.replace(c);
         if !cjk && (c.is_ascii_alphanumeric() || !c.is_ascii() && is_word_char(c)) {
             if word_chars < MAX_WORD_CHARS {
@@ -156,7 +186,7 @@ pub(crate) fn tokenize(text: &str, mut emit: impl FnMut(Token<'_>)) -> usize {
                 first: c,
                 second: None,
             });
-            if let Some(n) = next.filter(|&n| is_cjk(n)) {
+            if let Some(n) = next.filter(|_| next_cjk) {
                 emit(Token::Cjk {
                     text: &text[at..end + n.len_utf8()],
                     first: c,
