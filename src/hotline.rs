@@ -82,7 +82,6 @@ pub fn check(
     path: &Path,
     ignored: &[std::ops::Range<usize>],
 ) -> Vec<Diagnostic> {
-    let lines: Vec<&str> = text.lines().collect();
     scan(text)
         .into_iter()
         .filter(|hit| !ignored.iter().any(|r| r.contains(&hit.offset)))
@@ -90,7 +89,7 @@ pub fn check(
             let mut d = Diagnostic::error(path, format!("this looks like {}: `{}`", hit.kind.describe(), hit.text))
                 .at(hit.line + first_line - 1, hit.column)
                 .help("phone numbers may appear only through a contact declared in site.yaml: add it under `contacts:` with id, name, phone and the official `source` where you verified it, then write <contact:ID> here");
-            d.source_line = lines.get(hit.line - 1).map(|l| l.to_string());
+            d.source_line = text.lines().nth(hit.line - 1).map(str::to_owned);
             d
         })
         .collect()
@@ -120,35 +119,42 @@ pub fn check_config(text: &str, path: &Path) -> Vec<Diagnostic> {
 
 /// Finds phone-number-like text in `text`.
 pub fn scan(text: &str) -> Vec<PhoneHit> {
-    if !text
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
-        return Vec::new();
-    }
-    let chars: Vec<char> = text.chars().map(fold_width).collect();
+    let bytes = text.as_bytes();
     let mut hits = Vec::new();
     let mut line = 1;
     let mut line_start = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\n' {
+    let mut from = 0;
+    // Only a digit, a plus or a bracket can start a number: the text between them is skipped
+    // by bytes, and characters are read only around each of them.
+    while let Some(at) = (bytes[from..].iter().position(|&b| may_start_number(b))).map(|p| from + p)
+    {
+        if bytes[at] == b'\n' {
             line += 1;
-            line_start = i + 1;
-            i += 1;
+            line_start = at + 1;
+            from = at + 1;
             continue;
         }
-        let starts_number = c.is_ascii_digit()
-            || (matches!(c, '+' | '(')
-                && chars
-                    .get(i + 1)
-                    .is_some_and(|n| n.is_ascii_digit() || *n == '+'));
-        if !starts_number || glued_to_word(&chars, i) {
-            i += 1;
+        let original = text[at..].chars().next().unwrap_or_default();
+        let next_char = at + original.len_utf8();
+        let c = fold_width(original);
+        let prev = text[..at].chars().next_back().map(fold_width);
+        let after_tel = at >= 4 && bytes[at - 4..at].eq_ignore_ascii_case(b"tel:");
+        if !(c.is_ascii_digit() || matches!(c, '+' | '(')) || glued_to_word(prev, after_tel) {
+            from = next_char;
             continue;
         }
-        let end = candidate_end(&chars, i);
+        let window = Window::at(text, at);
+        let (chars, i) = (&window.chars[..], window.start);
+        if !c.is_ascii_digit()
+            && !chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_digit() || *n == '+')
+        {
+            from = next_char;
+            continue;
+        }
+        let end = window.end;
+        let end_byte = window.offsets[end];
         // No phone number has fewer than three digits; most numbers in prose are that short.
         let long_enough = chars[i..end]
             .iter()
@@ -156,37 +162,105 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
             .nth(2)
             .is_some();
         let kind = if long_enough {
-            classify(&chars, i, end, &chars[i..end].iter().collect::<String>())
+            // The last character before the number that is not a space, however far back.
+            let prev = text[..at]
+                .chars()
+                .rev()
+                .map(fold_width)
+                .find(|c| !c.is_whitespace());
+            classify(
+                chars,
+                i,
+                end,
+                prev,
+                &chars[i..end].iter().collect::<String>(),
+            )
         } else {
             None
         };
         if let Some(kind) = kind {
-            let original: String = text.chars().skip(i).take(end - i).collect();
             hits.push(PhoneHit {
                 line,
-                column: i - line_start + 1,
-                offset: text.char_indices().nth(i).map_or(text.len(), |(at, _)| at),
-                text: original,
+                column: text[line_start..at].chars().count() + 1,
+                offset: at,
+                text: text[at..end_byte].to_owned(),
                 kind,
             });
         }
-        i = end.max(i + 1);
+        from = end_byte.max(next_char);
     }
     hits
 }
 
-/// A number glued to the word before it (`v2`, `a-1`, `x.5`) is part of that word, except
-/// after `tel:`, where it is a phone number by definition.
-fn glued_to_word(chars: &[char], i: usize) -> bool {
-    let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) else {
-        return false;
-    };
-    let after_tel = i >= 4
-        && chars[i - 4..i]
-            .iter()
-            .map(|c| c.to_ascii_lowercase())
-            .eq("tel:".chars());
-    !after_tel && (prev.is_ascii_alphanumeric() || matches!(prev, '.' | '_' | '/' | ':' | '-'))
+/// Bytes where a number may start (an ASCII digit, `+` or `(`, or the first byte of their
+/// full-width forms, U+FF08 to U+FF19), and the newlines that count lines.
+fn may_start_number(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'+' | b'(' | b'\n' | 0xEF)
+}
+
+/// The characters around a possible number, folded: up to twelve before it (where
+/// `classify` looks for labels), the number, and what follows it up to four characters past
+/// its run of digits and separators.
+struct Window {
+    chars: Vec<char>,
+    /// The byte offset in the text of each character, and of the end of the last one.
+    offsets: Vec<usize>,
+    /// The number is `chars[start..end]`: digits joined by single separators (space, `-`,
+    /// `.`, brackets, two at most in a row), ending on a digit.
+    start: usize,
+    end: usize,
+}
+
+impl Window {
+    /// The window around the number starting at byte `at`.
+    fn at(text: &str, at: usize) -> Window {
+        let before = text[..at]
+            .char_indices()
+            .rev()
+            .nth(11)
+            .map_or(0, |(b, _)| b);
+        let mut window = Window {
+            chars: Vec::with_capacity(32),
+            offsets: Vec::with_capacity(33),
+            start: 0,
+            end: 0,
+        };
+        for (b, c) in text[before..at].char_indices() {
+            window.push(before + b, c);
+        }
+        window.start = window.chars.len();
+        window.end = window.start;
+        let mut rest = text[at..].char_indices().map(|(b, c)| (at + b, c));
+        let mut separators_in_row = 0;
+        for (b, c) in rest.by_ref() {
+            let c = window.push(b, c);
+            if c.is_ascii_digit() {
+                separators_in_row = 0;
+                window.end = window.chars.len();
+            } else if is_separator(c) && separators_in_row < 2 {
+                separators_in_row += 1;
+            } else {
+                break;
+            }
+        }
+        // What comes right after the number: `classify` reads four characters for a unit.
+        for (b, c) in rest.take(4) {
+            window.push(b, c);
+        }
+        let last = window.offsets.last().copied().unwrap_or(at);
+        window
+            .offsets
+            .push(last + text[last..].chars().next().map_or(0, char::len_utf8));
+        window
+    }
+
+    /// Adds the character `c` found at byte `b`; returns it folded.
+    fn push(&mut self, b: usize, c: char) -> char {
+        let c = fold_width(c);
+        self.chars.push(c);
+        self.offsets.push(b);
+        c
+    }
 }
 
 /// Full-width digits, plus and separators read as their ASCII forms.
@@ -202,27 +276,29 @@ fn fold_width(c: char) -> char {
     }
 }
 
-/// A run of digits joined by single separators (space, `-`, `.`, brackets), ending on a digit.
-fn candidate_end(chars: &[char], start: usize) -> usize {
-    let mut end = start;
-    let mut last_digit_end = start;
-    let mut separators_in_row = 0;
-    while end < chars.len() {
-        let c = chars[end];
-        if c.is_ascii_digit() {
-            separators_in_row = 0;
-            last_digit_end = end + 1;
-        } else if matches!(c, ' ' | '-' | '.' | '(' | ')' | '+') && separators_in_row < 2 {
-            separators_in_row += 1;
-        } else {
-            break;
-        }
-        end += 1;
-    }
-    last_digit_end
+/// A number glued to the word before it (`v2`, `a-1`, `x.5`) is part of that word, except
+/// after `tel:`, where it is a phone number by definition.
+fn glued_to_word(prev: Option<char>, after_tel: bool) -> bool {
+    let Some(prev) = prev else {
+        return false;
+    };
+    !after_tel && (prev.is_ascii_alphanumeric() || matches!(prev, '.' | '_' | '/' | ':' | '-'))
 }
 
-fn classify(chars: &[char], start: usize, end: usize, raw: &str) -> Option<PhoneKind> {
+/// What may stand between the digits of one number.
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '.' | '(' | ')' | '+')
+}
+
+/// The kind of phone number `chars[start..end]` (`raw`) is, if any; `prev` is the last
+/// character before it that is not a space.
+fn classify(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    prev: Option<char>,
+    raw: &str,
+) -> Option<PhoneKind> {
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     let before: String = chars[start.saturating_sub(12)..start]
         .iter()
@@ -232,11 +308,6 @@ fn classify(chars: &[char], start: usize, end: usize, raw: &str) -> Option<Phone
         .iter()
         .collect::<String>()
         .to_lowercase();
-    let prev = chars[..start]
-        .iter()
-        .rev()
-        .find(|c| !c.is_whitespace())
-        .copied();
 
     if prev.is_some_and(|p| CURRENCY_BEFORE.contains(&p) || p == '第')
         || UNIT_AFTER.iter().any(|u| after.trim_start().starts_with(u))
