@@ -433,7 +433,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                     None => renderer.render_page(&data, &shared, i)?,
                     Some(s) => renderer.render_section(&data, &shared, s)?,
                 };
-                Ok(Arc::from(html.into_bytes()))
+                Ok(Arc::from(html))
             })
         })
         .collect();
@@ -464,7 +464,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         }
     }
     // The pages quire makes itself, when the theme has their templates.
-    let mut own_page = |file: &str, html: Result<String>| match html {
+    let mut own_page = |file: &str, html: Result<Vec<u8>>| match html {
         Ok(html) => {
             made.push(files.len());
             files.push(OutputFile::bytes(file, html));

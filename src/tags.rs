@@ -245,7 +245,7 @@ impl TagPages {
                 let root = root_prefix(path);
                 let permalink = data.config.permalink(path);
                 let feed_path = format!("{path}{FEED_FILE}");
-                let html_of = |html: Result<String>| html.map(|h| Arc::from(h.into_bytes()));
+                let html_of = |html: Result<Vec<u8>>| html.map(Arc::from);
                 match tag {
                     None => {
                         let own = self.index_context(lang, path, permalink, feed_path, root);

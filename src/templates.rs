@@ -269,10 +269,14 @@ impl Renderer {
         self.tera.contains_template(name)
     }
 
-    fn render(&self, name: &str, context: &Context) -> Result<String> {
+    /// The HTML `name` makes of `context`, as bytes: it goes to a file, so tera's check that
+    /// its output is UTF-8 (a pass over every page) is skipped.
+    fn render(&self, name: &str, context: &Context) -> Result<Vec<u8>> {
+        let mut html = Vec::with_capacity(16 * 1024);
         self.tera
-            .render(name, context)
-            .map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources).into())
+            .render_to(name, context, &mut html)
+            .map_err(|e| tera_diagnostic(&e, &self.shown_paths, &self.sources))?;
+        Ok(html)
     }
 
     /// Values every page of this build shares; section views are taken from `sections` when
@@ -383,7 +387,7 @@ impl Renderer {
         data: &RenderedSite,
         shared: &Shared,
         index: usize,
-    ) -> Result<String> {
+    ) -> Result<Vec<u8>> {
         let page = &data.site.pages[index];
         let mut ctx = self.context(
             shared,
@@ -414,7 +418,7 @@ impl Renderer {
         data: &RenderedSite,
         shared: &Shared,
         index: usize,
-    ) -> Result<String> {
+    ) -> Result<Vec<u8>> {
         let lang = data.site.sections[index].lang;
         let mut ctx = self.context(shared, lang, index, &section_context(data, index));
         ctx.insert_value("section", shared.sections[index].clone());
@@ -422,7 +426,7 @@ impl Renderer {
     }
 
     /// The not-found page: served at any depth, so its links start from the base URL's path.
-    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<String> {
+    pub fn render_not_found(&self, data: &RenderedSite, shared: &Shared) -> Result<Vec<u8>> {
         let own = PlaceContext {
             current_path: "404.html",
             root: data.config.base_path(),
@@ -441,7 +445,7 @@ impl Renderer {
         shared: &Shared,
         lang: usize,
         own: &impl Serialize,
-    ) -> Result<String> {
+    ) -> Result<Vec<u8>> {
         let mut ctx = self.context(shared, lang, data.site.homes[lang], own);
         ctx.insert_value(
             "languages",
@@ -478,7 +482,7 @@ impl Renderer {
         data: &RenderedSite,
         shared: &Shared,
         lang: usize,
-    ) -> Result<String> {
+    ) -> Result<Vec<u8>> {
         let path = format!("{}search/", data.languages[lang].root);
         let own = PlaceContext {
             current_path: &path,
