@@ -219,7 +219,8 @@ type FieldCounts = HashMap<u64, Count, BuildHasherDefault<HashAsIs>>;
 fn count_page(page: &SearchPage) -> PageCounts {
     let mut words = String::new();
     let mut word_at = Vec::new();
-    let mut counts = FieldCounts::default();
+    // Room for the distinct tokens of a usual section, so the map does not grow in steps.
+    let mut counts = FieldCounts::with_capacity_and_hasher(512, Default::default());
     let mut fields = Vec::new();
     let mut add = |counts: &mut FieldCounts, text: &str, heading| {
         add_tokens(&mut words, &mut word_at, counts, text, heading)
