@@ -141,7 +141,12 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 
 /// Runs every stage in memory and returns the files of the site, or every error found.
 pub fn render_site(options: &BuildOptions) -> Result<BuiltSite> {
-    render_site_cached(options, &mut BuildCache::default())
+    let mut cache = BuildCache::default();
+    let built = render_site_cached(options, &mut cache);
+    // Freeing a large site's cache takes tens of milliseconds on one thread: it is done by
+    // the pool, beside what the caller does next (writing the files).
+    rayon::spawn(move || drop(cache));
+    built
 }
 
 /// What one build keeps for the next, so `quire serve` redoes only the work an edit reached.
