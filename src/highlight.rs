@@ -336,9 +336,12 @@ fn scope_class(
     classes: &[(Scope, Option<&'static str>)],
     scope: Scope,
 ) -> Option<Option<&'static str>> {
+    // Comparing first atoms (a shift) turns most prefixes away before the full test: the
+    // scopes pushed most often (`meta`, `punctuation`, `source`) match no prefix at all.
+    let first_atom = scope.atom_at(0);
     classes
         .iter()
-        .find(|(prefix, _)| prefix.is_prefix_of(scope))
+        .find(|(prefix, _)| prefix.atom_at(0) == first_atom && prefix.is_prefix_of(scope))
         .map(|(_, class)| *class)
 }
 
