@@ -4,7 +4,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet,
+};
 
 use crate::markdown::push_escaped_html;
 use crate::memo::{Memo, hash_of};
@@ -262,6 +264,9 @@ fn highlight(
 ) -> Option<String> {
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
+    // The token class at each depth of `stack`, kept in step with it so that a token's class is
+    // read off the top instead of searched for through the whole stack after every change.
+    let mut class_by_depth: Vec<Option<&'static str>> = Vec::new();
     let mut failed = false;
     let html = block_html(fence, code, |line, out| {
         if failed {
@@ -272,7 +277,7 @@ fn highlight(
             return;
         };
         let mut open: Option<&str> = None;
-        let mut class = token_class(&grammars.classes, &stack);
+        let mut class = class_by_depth.last().copied().flatten();
         let mut at = 0;
         let end = line.len() - 1; // the newline is written by block_html, outside any token
         for (offset, op) in ops
@@ -297,10 +302,19 @@ fn highlight(
                 at = offset;
             }
             if let Some(op) = op {
-                if stack.apply(op).is_err() {
+                let applied = stack.apply_with_hook(op, |change, _| match change {
+                    BasicScopeStackOp::Push(scope) => {
+                        let outer = class_by_depth.last().copied().flatten();
+                        class_by_depth.push(scope_class(&grammars.classes, scope).unwrap_or(outer));
+                    }
+                    BasicScopeStackOp::Pop => {
+                        class_by_depth.pop();
+                    }
+                });
+                if applied.is_err() {
                     failed = true;
                 }
-                class = token_class(&grammars.classes, &stack);
+                class = class_by_depth.last().copied().flatten();
             }
         }
         if open.is_some() {
@@ -315,17 +329,20 @@ fn plain_line(line: &str, out: &mut String) {
     push_escaped_html(out, line.strip_suffix('\n').unwrap_or(line));
 }
 
-/// The class of the innermost scope on `stack` that names a kind of token.
-fn token_class(
+/// The class a token inside `scope` takes from it: `Some` when one of the prefixes names the
+/// scope (the class may still be `None`, uncoloured), `None` when the scope says nothing and
+/// the token keeps the class of the scopes around it.
+fn scope_class(
     classes: &[(Scope, Option<&'static str>)],
-    stack: &ScopeStack,
-) -> Option<&'static str> {
-    stack.as_slice().iter().rev().find_map(|scope| {
-        classes
-            .iter()
-            .find(|(prefix, _)| prefix.is_prefix_of(*scope))
-            .map(|(_, class)| *class)
-    })?
+    scope: Scope,
+) -> Option<Option<&'static str>> {
+    // Comparing first atoms (a shift) turns most prefixes away before the full test: the
+    // scopes pushed most often (`meta`, `punctuation`, `source`) match no prefix at all.
+    let first_atom = scope.atom_at(0);
+    classes
+        .iter()
+        .find(|(prefix, _)| prefix.atom_at(0) == first_atom && prefix.is_prefix_of(scope))
+        .map(|(_, class)| *class)
 }
 
 /// The `<pre>` around a block whose lines `push_line` writes as HTML (each line is given with
