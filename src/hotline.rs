@@ -440,6 +440,18 @@ mod tests {
         );
     }
 
+    /// The window read around a number is short, but a currency sign counts however many
+    /// spaces and lines stand between it and the number, and a label counts only close by.
+    #[test]
+    fn currency_counts_from_afar_and_labels_only_close_by() {
+        let spaced = format!("¥{}\n\n{}13800138000", " ".repeat(30), "\u{3000}".repeat(5));
+        assert!(scan(&spaced).is_empty(), "{:?}", scan(&spaced));
+        let far_label = format!("订单号{}13800138000", "，说明文字".repeat(4));
+        assert_eq!(kinds(&far_label), [PhoneKind::Mobile]);
+        let near_label = "订单号 13800138000";
+        assert!(scan(near_label).is_empty());
+    }
+
     #[test]
     fn amounts_dates_and_ids_are_not_phones() {
         for text in [
