@@ -660,9 +660,9 @@ fn write_varint(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
-/// A token's identity in the index: 64 bits, well mixed in every bit (the top ones pick its
-/// merge group), read eight bytes at a time since it runs for every word and character of the
-/// site. (FNV, a byte at a time, was a third of counting a page's tokens.)
+/// A word's hash: 64 bits, well mixed in every bit (the top ones pick its merge group), read
+/// eight bytes at a time since it runs for every word of the site. (FNV, a byte at a time,
+/// was a third of counting a page's tokens.)
 fn token_hash(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut hash = (bytes.len() as u64).wrapping_mul(K);
@@ -702,6 +702,25 @@ fn bucket(token: &[u8], count: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A CJK token is read back from its key alone, so the key must keep every character
+    /// (the four-byte one too) and tell one character from two.
+    #[test]
+    fn cjk_tokens_come_back_from_their_keys() {
+        for text in ["提现", "提", "失败", "𠀀", "提𠀀", "カ", "가나"] {
+            let mut chars = text.chars();
+            let token = tokenizer::Token::Cjk {
+                text,
+                first: chars.next().unwrap(),
+                second: chars.next(),
+            };
+            let raw = token_key(token).wrapping_mul(KEY_UNMIX);
+            assert_eq!(raw & WORD_BIT, 0, "{text}");
+            assert_eq!(TokenText::cjk(raw).as_bytes(), text.as_bytes());
+        }
+        let word = token_key(tokenizer::Token::Word("failed"));
+        assert_ne!(word.wrapping_mul(KEY_UNMIX) & WORD_BIT, 0);
+    }
 
     #[test]
     fn snippet_text_is_cut_at_a_character() {
