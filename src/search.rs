@@ -119,7 +119,7 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
     // Each file's hash, then the hash of those: the same for the same files, in parallel.
     let hashes: Vec<u64> = files
         .par_iter()
-        .map(|(path, bytes)| fnv64(fnv64(FNV64_OFFSET, path.as_bytes()), bytes))
+        .map(|(path, bytes)| fnv64(hash64(bytes), path.as_bytes()))
         .collect();
     let version = hashes
         .iter()
@@ -327,7 +327,7 @@ const fn inverse(odd: u64) -> u64 {
 /// its text. Two words sharing a hash are not expected in any site.
 fn token_key(token: tokenizer::Token) -> u64 {
     let raw = match token {
-        tokenizer::Token::Word(word) => token_hash(word.as_bytes()) | WORD_BIT,
+        tokenizer::Token::Word(word) => hash64(word.as_bytes()) | WORD_BIT,
         tokenizer::Token::Cjk {
             first,
             second: None,
@@ -448,13 +448,10 @@ fn encode<'a>(
     let mut strongest: Vec<MergeHit> = Vec::new();
     if found_in > MAX_SECTION_HITS {
         bitmap = vec![0u8; page_count.div_ceil(8)];
-        strongest.extend(in_sections());
-        for h in &strongest {
+        for h in in_sections() {
             bitmap[h.page as usize / 8] |= 1 << (h.page % 8);
         }
-        strongest.sort_by_key(|h| std::cmp::Reverse(h.value));
-        strongest.truncate(MAX_SECTION_HITS);
-        strongest.sort_by_key(|h| (h.page, h.field));
+        strongest = strongest_hits(in_sections(), MAX_SECTION_HITS);
     }
     // About three varint bytes a hit.
     let mut bytes = Vec::with_capacity(3 * hits.len() + bitmap.len());
@@ -481,6 +478,32 @@ fn encode<'a>(
         bitmap: bitmap.len(),
         bytes,
     }
+}
+
+/// The `keep` hits of the highest values, in their order; of the weakest value kept, the first
+/// ones. Values are bytes, so counting them finds that value without sorting.
+fn strongest_hits<'h>(
+    hits: impl Iterator<Item = &'h MergeHit> + Clone,
+    keep: usize,
+) -> Vec<MergeHit> {
+    let mut by_value = [0usize; 256];
+    for h in hits.clone() {
+        by_value[h.value as usize] += 1;
+    }
+    let (mut weakest, mut room) = (u8::MAX as usize, keep);
+    while weakest > 0 && by_value[weakest] < room {
+        room -= by_value[weakest];
+        weakest -= 1;
+    }
+    let mut strongest = Vec::with_capacity(keep);
+    for h in hits {
+        let value = h.value as usize;
+        if value > weakest || value == weakest && room > 0 {
+            room -= usize::from(value == weakest);
+            strongest.push(*h);
+        }
+    }
+    strongest
 }
 
 /// Writes section hits as `(page delta, section index, value)` varints; returns how many.
@@ -660,10 +683,10 @@ fn write_varint(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
-/// A word's hash: 64 bits, well mixed in every bit (the top ones pick its merge group), read
-/// eight bytes at a time since it runs for every word of the site. (FNV, a byte at a time,
-/// was a third of counting a page's tokens.)
-fn token_hash(bytes: &[u8]) -> u64 {
+/// A hash of 64 bits, well mixed in every bit (the top ones pick a word's merge group), read
+/// eight bytes at a time since it runs for every word of the site and every byte of the index.
+/// (FNV, a byte at a time, was a third of counting a page's tokens.)
+fn hash64(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut hash = (bytes.len() as u64).wrapping_mul(K);
     for chunk in bytes.chunks(8) {
@@ -702,6 +725,38 @@ fn bucket(token: &[u8], count: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Selecting by counting values keeps what a stable sort by strength would: the strongest,
+    /// ties going to the earliest hits, in page order.
+    #[test]
+    fn strongest_hits_are_the_ones_a_stable_sort_keeps() {
+        let mut seed = 7u64;
+        for (count, values, keep) in [(50, 4, 20), (300, 40, 100), (100, 3, 100), (10, 256, 3)] {
+            let hits: Vec<MergeHit> = (0..count)
+                .map(|page| {
+                    seed = seed.wrapping_mul(KEY_MIX).wrapping_add(1);
+                    MergeHit {
+                        token: 0,
+                        page,
+                        field: 1,
+                        value: (seed >> 40) as u32 % values,
+                    }
+                })
+                .collect();
+            let mut sorted = hits.clone();
+            sorted.sort_by_key(|h| std::cmp::Reverse(h.value));
+            sorted.truncate(keep);
+            sorted.sort_by_key(|h| h.page);
+            let kept = strongest_hits(hits.iter(), keep);
+            let pages =
+                |hits: &[MergeHit]| hits.iter().map(|h| (h.page, h.value)).collect::<Vec<_>>();
+            assert_eq!(
+                pages(&kept),
+                pages(&sorted),
+                "{count} hits, {values} values"
+            );
+        }
+    }
 
     /// A CJK token is read back from its key alone, so the key must keep every character
     /// (the four-byte one too) and tell one character from two.
