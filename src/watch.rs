@@ -26,8 +26,12 @@ const QUIET: Duration = Duration::from_millis(20);
 /// Once every file written in a burst is closed again (and nothing was created, removed or
 /// renamed), the save is over: wait only this long for a follow-up.
 const SETTLED: Duration = Duration::from_millis(4);
-/// A burst that goes on longer than this (a large checkout) is rebuilt in parts.
+/// A burst that goes on longer than this (a large checkout) is rebuilt in parts. It is also how
+/// long a save that truncated a file and has not written it yet is waited for.
 const LONGEST_BURST: Duration = Duration::from_millis(500);
+/// Whether the platform's watcher reports a written file being closed (inotify does). Where it
+/// does not, a file still being written cannot be told from one written and done.
+const CLOSES_REPORTED: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
 /// A running watch of one site folder.
 pub struct Watcher {
@@ -84,15 +88,10 @@ impl Watcher {
         }
         let started = Instant::now();
         let mut last = Instant::now();
-        let quiet = |writes: &Writes, changes: &FileChanges| match writes.settled(changes) {
-            true => SETTLED,
-            false => QUIET,
-        };
-        while last.elapsed() < quiet(&writes, &changes) && started.elapsed() < LONGEST_BURST {
-            match self
-                .events
-                .recv_timeout(quiet(&writes, &changes).saturating_sub(last.elapsed()))
-            {
+        while last.elapsed() < writes.quiet(&changes) && started.elapsed() < LONGEST_BURST {
+            let left = (writes.quiet(&changes).saturating_sub(last.elapsed()))
+                .min(LONGEST_BURST.saturating_sub(started.elapsed()));
+            match self.events.recv_timeout(left) {
                 Ok(event) => {
                     if self.add(event, &mut changes, &mut writes) {
                         last = Instant::now();
@@ -200,6 +199,20 @@ impl Writes {
     fn settled(&self, changes: &FileChanges) -> bool {
         self.closed && self.open.is_empty() && !changes.structure
     }
+
+    /// How long a burst must go without a relevant event to be over. A file written to and not
+    /// closed is still being saved: `std::fs::write` and editors saving in place empty the file
+    /// first, and a writer paused between that and its write (a busy machine) would otherwise
+    /// have the empty file built and served. Its close ends the wait, or `LONGEST_BURST` does.
+    fn quiet(&self, changes: &FileChanges) -> Duration {
+        if self.settled(changes) {
+            SETTLED
+        } else if CLOSES_REPORTED && !self.open.is_empty() {
+            LONGEST_BURST
+        } else {
+            QUIET
+        }
+    }
 }
 
 fn watch_error(path: &Path, e: &notify::Error) -> Diagnostic {
@@ -268,14 +281,24 @@ mod tests {
         watch.add(event(write, "content/a.md"), &mut changes, &mut writes);
         watch.add(event(write, "content/b.md"), &mut changes, &mut writes);
         assert!(!writes.settled(&changes), "both files are still open");
+        // A file emptied by its save and not written yet is not built until it is closed.
+        let saving = if CLOSES_REPORTED {
+            LONGEST_BURST
+        } else {
+            QUIET
+        };
+        assert_eq!(writes.quiet(&changes), saving);
         watch.add(event(close, "content/a.md"), &mut changes, &mut writes);
         assert!(!writes.settled(&changes), "b.md is still open");
+        assert_eq!(writes.quiet(&changes), saving);
         watch.add(event(close, "content/b.md"), &mut changes, &mut writes);
         assert!(writes.settled(&changes));
+        assert_eq!(writes.quiet(&changes), SETTLED);
         // A rename (an editor's temporary file moved into place) may be followed by more.
         let renamed = EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::Any));
         watch.add(event(renamed, "content/c.md"), &mut changes, &mut writes);
         assert!(!writes.settled(&changes));
+        assert_eq!(writes.quiet(&changes), QUIET);
     }
 
     #[test]

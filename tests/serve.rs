@@ -1026,7 +1026,7 @@ fn load_round(
 ) -> usize {
     const CSS: &str = "body { margin: 0 }\n";
     let (address, base) = (serving.address.clone(), serving.base.clone());
-    let check = |path: &str, reply: &Reply| -> Option<String> {
+    let check = move |path: &str, reply: &Reply| -> Option<String> {
         let text = reply.text();
         let right = match path {
             "style.css" => reply.status == 200 && text == CSS,
@@ -1034,7 +1034,12 @@ fn load_round(
             "faq/withdraw/" => reply.status == 200 && text.contains("<title>Withdrawals"),
             _ => reply.status == 200 && text.contains("</html>"),
         };
-        (!right).then(|| format!("{path}: {} {:?}", reply.status, &text[..text.len().min(80)]))
+        // A page is named by its title: its first bytes are the same on every page.
+        let shown = match text.split_once("<title>") {
+            Some((_, title)) => title.split("</title>").next().unwrap_or(title),
+            None => &text[..text.len().min(80)],
+        };
+        (!right).then(|| format!("round {round}: {path}: {} {shown:?}", reply.status))
     };
     let (fast_done, fast_done_rx) = channel::<()>();
     let fast: Vec<_> = (0..16)
@@ -1128,7 +1133,9 @@ fn load_round(
     // Rebuild after rebuild until the fast clients are done.
     let mut rebuilds = 0;
     while rebuilds == 0 || !fast.iter().all(|client| client.is_finished()) {
-        site.write(
+        // Saved atomically: written in place, the page is empty between the truncation and the
+        // write, and a test thread paused there on a busy machine would have that built.
+        site.replace(
             "content/faq/withdraw.md",
             format!("---\ntitle: Withdrawals\n---\n\nVersion {round}.{rebuilds}.\n"),
         );

@@ -69,6 +69,17 @@ impl TestSite {
         std::fs::write(full, contents).unwrap();
     }
 
+    /// Replaces an existing file the way an editor's atomic save does: the new contents go to a
+    /// temporary file beside it (a name the build ignores), which is renamed over it. A reader
+    /// never sees the file empty or half written, as it can between the steps of `write`.
+    pub fn replace(&self, path: &str, contents: impl AsRef<[u8]>) {
+        let full = self.dir.path().join(path);
+        let name = full.file_name().unwrap().to_string_lossy();
+        let temporary = full.with_file_name(format!(".{name}.tmp"));
+        std::fs::write(&temporary, contents).unwrap();
+        std::fs::rename(temporary, full).unwrap();
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
