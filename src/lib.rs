@@ -13,6 +13,7 @@ pub mod feeds;
 #[doc(hidden)]
 pub mod fuzzing;
 mod git_dates;
+mod heap;
 pub mod highlight;
 pub mod hotline;
 pub mod init;

@@ -614,6 +614,7 @@ fn load_content(
 /// Builds the site and swaps it into the output folder; on any error the old site stays.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    crate::heap::reserve_thread_heaps();
     let config = load_config(options)?;
     let output_dir = options.root.join(&config.output_dir);
     output::check_output_dir(&options.root, &output_dir)?;
