@@ -63,6 +63,27 @@ impl Serving {
         Serving::run(Command::new(env!("CARGO_BIN_EXE_quire")), site, args)
     }
 
+    /// Like `start`, with Ctrl-C (SIGINT) at its default action in the server even when this
+    /// test runs where it is ignored: a shell without job control starts background commands
+    /// (`cargo test &`) with SIGINT ignored, and the server would inherit that.
+    fn start_interruptible(site: &TestSite) -> Serving {
+        use std::os::unix::process::CommandExt;
+        unsafe extern "C" {
+            fn signal(signum: i32, handler: usize) -> usize;
+        }
+        const SIGINT: i32 = 2;
+        const SIG_DFL: usize = 0;
+        let mut command = Command::new(env!("CARGO_BIN_EXE_quire"));
+        // SAFETY: signal() is async-signal-safe, so it may run between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                signal(SIGINT, SIG_DFL);
+                Ok(())
+            });
+        }
+        Serving::run(command, site, &[])
+    }
+
     /// Like `start`, with the server allowed at most `open_files` file descriptors.
     fn start_with_open_files(site: &TestSite, args: &[&str], open_files: u32) -> Serving {
         let mut shell = Command::new("sh");
@@ -624,7 +645,7 @@ fn ctrl_c_stops_the_server_and_leaves_nothing_behind() {
     use std::os::unix::process::ExitStatusExt;
     let site = small_site();
     let before = site.top_level_names();
-    let mut serving = Serving::start(&site, &[]);
+    let mut serving = Serving::start_interruptible(&site);
     site.write("content/faq/withdraw.md", page("Withdrawals", "Edited."));
     serving.wait_for_change(&format!("{}faq/withdraw/index.html", serving.base));
     let pid = serving.child.id();
