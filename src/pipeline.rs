@@ -18,7 +18,7 @@ use crate::markdown::{self, LinkTargets, Rendered};
 use crate::memo::{FileChanges, Memo, hash_of};
 use crate::output::{self, Contents, OutputFile, file_for_site_path};
 use crate::tags::TagPages;
-use crate::templates::{RenderedSite, Renderer, templates_key};
+use crate::templates::{RenderedSite, Renderer, TemplateValues, templates_key};
 use crate::theme::{self, Source};
 use crate::{aliases, checks, external, feeds, git_dates, search};
 
@@ -172,8 +172,8 @@ pub struct BuildCache {
     highlighted: Memo<u64, Arc<str>>,
     /// Compiled templates, checked against the hash of their names and texts.
     renderer: Option<Arc<Renderer>>,
-    /// Section views converted to template values, by the hash of the view.
-    section_values: Memo<u64, tera::Value>,
+    /// Section views and pages' entries converted to template values, by their hashes.
+    template_values: TemplateValues,
     /// Each page's search tokens, by its title and rendered markdown.
     search_tokens: Memo<u64, Arc<search::PageTokens>>,
     /// Each document's broken links, by the document and every path and heading it may reach.
@@ -418,7 +418,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         pages: &pages,
         sections: &sections,
     };
-    let shared = renderer.shared(&data, &strings, &mut cache.section_values);
+    let shared = renderer.shared(&data, &strings, &mut cache.template_values);
     let keys: Vec<u64> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| renderer.page_key(&data, &shared, i))

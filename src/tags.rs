@@ -16,7 +16,7 @@ use crate::feeds::{FeedHead, atom_of};
 use crate::languages::Language;
 use crate::memo::{Memo, hash_of};
 use crate::output::OutputFile;
-use crate::templates::{PageRef, RenderedSite, Renderer, Shared, page_ref};
+use crate::templates::{RenderedSite, Renderer, Shared};
 use crate::url::{root_prefix, slugify};
 
 /// Site path of the tag index below a language's root; each tag's page is a folder below it.
@@ -264,8 +264,8 @@ impl TagPages {
                         let own = self.tag_context(t, path, link, feed, up, keys);
                         let key = renderer.own_key("tag.html", data, shared, lang, hash_of(&own));
                         let html = kept.get_or_make(&key, || {
-                            let refs: Vec<PageRef> =
-                                t.pages.iter().map(|&p| page_ref(data, p)).collect();
+                            let refs: Vec<tera::Value> =
+                                t.pages.iter().map(|&p| shared.page_ref(p)).collect();
                             let own = self.tag_context(t, path, permalink, feed_path, root, refs);
                             html_of(renderer.render_own("tag.html", data, shared, lang, &own))
                         });

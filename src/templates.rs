@@ -43,7 +43,7 @@ struct SiteView<'a> {
 
 /// A page as other pages list it.
 #[derive(Serialize, Hash)]
-pub(crate) struct PageRef<'a> {
+struct PageRef<'a> {
     title: &'a str,
     description: &'a str,
     path: &'a str,
@@ -66,18 +66,21 @@ impl Serialize for Ymd {
     }
 }
 
+/// A page as its own template sees it; `Toc` is how its table of contents is held (see
+/// `PageContext`).
 #[derive(Serialize, Hash)]
-struct PageView<'a> {
+struct PageView<'a, Toc> {
+    /// The page as other pages list it (its `page_ref`), shared with their contexts.
     #[serde(flatten)]
-    list: Keyed<PageRef<'a>>,
+    list: Keyed<Value>,
     permalink: String,
     updated: Option<Ymd>,
     extra: &'a BTreeMap<String, yaml::Value>,
     content: Keyed<&'a str>,
-    toc: Keyed<&'a [TocEntry]>,
+    toc: Keyed<Toc>,
     word_count: usize,
-    prev: Option<Keyed<PageRef<'a>>>,
-    next: Option<Keyed<PageRef<'a>>>,
+    prev: Option<Keyed<Value>>,
+    next: Option<Keyed<Value>>,
     /// Questions and answers for schema.org FAQPage data; empty unless this is an FAQ page.
     faq: Vec<FaqEntry>,
 }
@@ -106,7 +109,7 @@ struct SectionView<'a> {
     extra: &'a BTreeMap<String, yaml::Value>,
     content: Keyed<&'a str>,
     toc: Keyed<&'a [TocEntry]>,
-    pages: Vec<Keyed<PageRef<'a>>>,
+    pages: Vec<Keyed<Value>>,
     subsections: Vec<SectionRef<'a>>,
 }
 
@@ -156,14 +159,29 @@ pub struct RenderedSite<'a> {
     pub sections: &'a [Arc<Rendered>],
 }
 
+/// Tera values kept from one build for the next (`quire serve`), by the hash of what they
+/// were converted from, so a rebuild converts only what changed.
+#[derive(Default)]
+pub struct TemplateValues {
+    /// Section views.
+    sections: Memo<u64, Value>,
+    /// Pages as other pages list them (`page_ref`).
+    page_refs: Memo<u64, Value>,
+    /// Pages as their section's sidebar lists them.
+    nav_entries: Memo<u64, Value>,
+}
+
 /// Context values shared by every page of one build, converted to Tera values once.
 pub struct Shared {
     /// Per language: what its pages share.
     languages: Vec<LanguageShared>,
     /// Per section: the navigation its pages show, and its hash.
     navs: Vec<(Value, u64)>,
-    /// Per page: a hash of the page as other pages list it.
-    page_ref_keys: Vec<u64>,
+    /// Per page: the page as other pages list it (its `page_ref`), converted once for every
+    /// context that shows it (its own, its neighbours', its section's), with its hash.
+    page_refs: Vec<Keyed<Value>>,
+    /// Per page: its entry in its section's sidebar list (`nav_pages`), with its hash.
+    nav_entries: Vec<Keyed<Value>>,
     /// Per section: its view (with its page list), built once and shared by its pages.
     sections: Vec<Value>,
     /// Per section: a hash of its view.
@@ -173,7 +191,12 @@ pub struct Shared {
 impl Shared {
     /// A hash of page `index` as other pages list it (its `page_ref`).
     pub(crate) fn page_ref_key(&self, index: usize) -> u64 {
-        self.page_ref_keys[index]
+        self.page_refs[index].key
+    }
+
+    /// Page `index` as other pages list it (its `page_ref`), as a Tera value.
+    pub(crate) fn page_ref(&self, index: usize) -> Value {
+        self.page_refs[index].value.clone()
     }
 }
 
@@ -190,11 +213,13 @@ struct LanguageShared {
 /// What a page's template sees besides the shared values. Its hash, with the shared values'
 /// keys, keys the page's HTML in `quire serve`; the context is made from this same value, so
 /// nothing a template can see is left out of the key.
+/// Templates see the table of contents twice (`page.toc`, `toc`): `Toc` is its entries when the
+/// context is hashed, and one Tera value that both places share when it is rendered.
 #[derive(Serialize, Hash)]
-struct PageContext<'a> {
-    page: PageView<'a>,
+struct PageContext<'a, Toc> {
+    page: PageView<'a, Toc>,
     #[serde(flatten)]
-    place: SectionContext<'a>,
+    place: SectionContext<'a, Toc>,
 }
 
 /// What the templates of pages made by quire itself (not found, search) see besides the
@@ -209,13 +234,13 @@ struct PlaceContext<'a> {
 /// What a section's template sees besides the shared values (its own view is one of those);
 /// a page's template sees the same of its own place.
 #[derive(Serialize, Hash)]
-struct SectionContext<'a> {
+struct SectionContext<'a, Toc = &'a [TocEntry]> {
     languages: Vec<LanguageLink<'a>>,
-    toc: Keyed<&'a [TocEntry]>,
+    toc: Keyed<Toc>,
     breadcrumbs: Vec<Crumb<'a>>,
     current_path: &'a str,
     root: String,
-    nav_pages: Vec<NavPage<'a>>,
+    nav_pages: Vec<Keyed<Value>>,
 }
 
 impl Renderer {
@@ -279,14 +304,14 @@ impl Renderer {
         Ok(html)
     }
 
-    /// Values every page of this build shares; section views are taken from `sections` when
-    /// an earlier build made the same one.
+    /// Values every page of this build shares; section views and page entries are taken from
+    /// `kept` when an earlier build made the same one.
     /// `strings[i]` are the UI strings of language i.
     pub fn shared(
         &self,
         data: &RenderedSite,
         strings: &[BTreeMap<String, String>],
-        sections: &mut Memo<u64, Value>,
+        kept: &mut TemplateValues,
     ) -> Shared {
         let languages = data
             .languages
@@ -318,22 +343,43 @@ impl Renderer {
                 (Value::from_serializable(&nav), hash_of(&nav))
             })
             .collect();
-        let page_ref_keys: Vec<u64> = (0..data.site.pages.len())
-            .into_par_iter()
-            .map(|i| hash_of(&page_ref(data, i)))
-            .collect();
+        let (page_refs, nav_entries): (Vec<Keyed<Value>>, Vec<Keyed<Value>>) =
+            (0..data.site.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let page = &data.site.pages[i];
+                    let entry = NavPage {
+                        title: &page.doc.title,
+                        path: &page.path,
+                        gap: 0,
+                    };
+                    (
+                        kept_value(&kept.page_refs, &page_ref(data, i)),
+                        kept_value(&kept.nav_entries, &entry),
+                    )
+                })
+                .unzip();
+        let pairs = |values: &[Keyed<Value>]| {
+            values
+                .iter()
+                .map(|v| (v.key, v.value.clone()))
+                .collect::<Vec<_>>()
+        };
+        kept.page_refs.keep(pairs(&page_refs));
+        kept.nav_entries.keep(pairs(&nav_entries));
         let (section_keys, section_values): (Vec<u64>, Vec<Value>) = (0..data.site.sections.len())
             .into_par_iter()
             .map(|i| {
-                let view = section_view(data, &page_ref_keys, i);
+                let view = section_view(data, &page_refs, i);
                 let key = hash_of(&view);
                 (
                     key,
-                    sections.get_or_make(&key, || Value::from_serializable(&view)),
+                    kept.sections
+                        .get_or_make(&key, || Value::from_serializable(&view)),
                 )
             })
             .unzip();
-        sections.keep(
+        kept.sections.keep(
             section_keys
                 .iter()
                 .copied()
@@ -342,7 +388,8 @@ impl Renderer {
         Shared {
             languages,
             navs,
-            page_ref_keys,
+            page_refs,
+            nav_entries,
             sections: section_values,
             section_keys,
         }
@@ -377,7 +424,7 @@ impl Renderer {
             shared.section_keys[page.section],
             shared.navs[page.section].1,
             template,
-            page_context(data, shared, index),
+            page_context(data, shared, index, &data.pages[index].toc[..]),
         ))
     }
 
@@ -389,11 +436,12 @@ impl Renderer {
         index: usize,
     ) -> Result<Vec<u8>> {
         let page = &data.site.pages[index];
+        let toc = Value::from_serializable(&data.pages[index].toc);
         let mut ctx = self.context(
             shared,
             page.lang,
             page.section,
-            &page_context(data, shared, index),
+            &page_context(data, shared, index, toc),
         );
         ctx.insert_value("section", shared.sections[page.section].clone());
         self.render(template_name(&page.doc, "page.html"), &ctx)
@@ -408,7 +456,7 @@ impl Renderer {
             shared.section_keys[index],
             shared.navs[index].1,
             template,
-            section_context(data, index),
+            section_context(data, shared, index),
         ))
     }
 
@@ -420,7 +468,7 @@ impl Renderer {
         index: usize,
     ) -> Result<Vec<u8>> {
         let lang = data.site.sections[index].lang;
-        let mut ctx = self.context(shared, lang, index, &section_context(data, index));
+        let mut ctx = self.context(shared, lang, index, &section_context(data, shared, index));
         ctx.insert_value("section", shared.sections[index].clone());
         self.render(section_template(data.site, index), &ctx)
     }
@@ -541,7 +589,13 @@ fn faq_entries(title: &str, rendered: &Rendered) -> Vec<FaqEntry> {
     }]
 }
 
-fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> PageContext<'a> {
+/// The context of page `index`, with `toc` for its table of contents (see `PageContext`).
+fn page_context<'a, Toc: Clone>(
+    data: &RenderedSite<'a>,
+    shared: &Shared,
+    index: usize,
+    toc: Toc,
+) -> PageContext<'a, Toc> {
     let page = &data.site.pages[index];
     let rendered = &data.pages[index];
     let section = &data.site.sections[page.section];
@@ -550,13 +604,10 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
         .iter()
         .position(|&p| p == index)
         .expect("a page is listed in its section");
-    let listed = |p: usize| Keyed {
-        value: page_ref(data, p),
-        key: shared.page_ref_keys[p],
-    };
+    let listed = |p: usize| shared.page_refs[p].clone();
     let neighbour = |i: Option<usize>| i.and_then(|i| section.pages.get(i)).map(|&p| listed(p));
     let toc = Keyed {
-        value: &rendered.toc[..],
+        value: toc,
         key: rendered.key,
     };
     PageContext {
@@ -569,7 +620,7 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
                 value: &rendered.html,
                 key: rendered.key,
             },
-            toc,
+            toc: toc.clone(),
             word_count: rendered.word_count,
             prev: neighbour(position.checked_sub(1)),
             next: neighbour(Some(position + 1)),
@@ -590,12 +641,16 @@ fn page_context<'a>(data: &RenderedSite<'a>, shared: &Shared, index: usize) -> P
             breadcrumbs: breadcrumbs(data.site, page.section),
             current_path: &page.path,
             root: root_prefix(&page.path),
-            nav_pages: nav_pages(data, page.section, Some(position)),
+            nav_pages: nav_pages(data, shared, page.section, Some(position)),
         },
     }
 }
 
-fn section_context<'a>(data: &RenderedSite<'a>, index: usize) -> SectionContext<'a> {
+fn section_context<'a>(
+    data: &RenderedSite<'a>,
+    shared: &Shared,
+    index: usize,
+) -> SectionContext<'a> {
     let section = &data.site.sections[index];
     SectionContext {
         languages: language_links(
@@ -614,7 +669,7 @@ fn section_context<'a>(data: &RenderedSite<'a>, index: usize) -> SectionContext<
         },
         current_path: &section.path,
         root: root_prefix(&section.path),
-        nav_pages: nav_pages(data, index, None),
+        nav_pages: nav_pages(data, shared, index, None),
     }
 }
 
@@ -647,7 +702,7 @@ pub fn template_name<'a>(doc: &'a Document, fallback: &'a str) -> &'a str {
     doc.meta.template.as_deref().unwrap_or(fallback)
 }
 
-pub(crate) fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
+fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a> {
     let page = &data.site.pages[index];
     let rendered = &data.pages[index];
     PageRef {
@@ -663,7 +718,7 @@ pub(crate) fn page_ref<'a>(data: &RenderedSite<'a>, index: usize) -> PageRef<'a>
 
 fn section_view<'a>(
     data: &RenderedSite<'a>,
-    page_ref_keys: &[u64],
+    page_refs: &[Keyed<Value>],
     index: usize,
 ) -> SectionView<'a> {
     let section = &data.site.sections[index];
@@ -684,10 +739,7 @@ fn section_view<'a>(
         pages: section
             .pages
             .iter()
-            .map(|&p| Keyed {
-                value: page_ref(data, p),
-                key: page_ref_keys[p],
-            })
+            .map(|&p| page_refs[p].clone())
             .collect(),
         subsections: section
             .subsections
@@ -764,30 +816,52 @@ fn nav_items<'a>(site: &'a Site, index: usize, chain: &[usize]) -> Vec<NavItem<'
 }
 
 /// The pages of section `index` as its sidebar lists them, around page `at` of the section.
-fn nav_pages<'a>(data: &RenderedSite<'a>, index: usize, at: Option<usize>) -> Vec<NavPage<'a>> {
+fn nav_pages(
+    data: &RenderedSite,
+    shared: &Shared,
+    index: usize,
+    at: Option<usize>,
+) -> Vec<Keyed<Value>> {
     let section = &data.site.sections[index];
     let (start, end) = window(section.pages.len(), at);
-    let gap = |hidden: usize| NavPage {
-        title: GAP_TITLE,
-        path: &section.path,
-        gap: hidden,
+    let gap = |hidden: usize| {
+        keyed_value(&NavPage {
+            title: GAP_TITLE,
+            path: &section.path,
+            gap: hidden,
+        })
     };
     let mut pages = Vec::with_capacity(end - start + 2);
     if start > 0 {
         pages.push(gap(start));
     }
-    pages.extend(section.pages[start..end].iter().map(|&p| {
-        let page = &data.site.pages[p];
-        NavPage {
-            title: &page.doc.title,
-            path: &page.path,
-            gap: 0,
-        }
-    }));
+    pages.extend(
+        section.pages[start..end]
+            .iter()
+            .map(|&p| shared.nav_entries[p].clone()),
+    );
     if end < section.pages.len() {
         pages.push(gap(section.pages.len() - end));
     }
     pages
+}
+
+/// `value` as a Tera value, which contexts holding it clone instead of converting it again,
+/// with its hash.
+fn keyed_value(value: &(impl Serialize + std::hash::Hash)) -> Keyed<Value> {
+    Keyed {
+        value: Value::from_serializable(value),
+        key: hash_of(value),
+    }
+}
+
+/// `keyed_value`, taken from `kept` when an earlier build converted an equal value.
+fn kept_value(kept: &Memo<u64, Value>, value: &(impl Serialize + std::hash::Hash)) -> Keyed<Value> {
+    let key = hash_of(value);
+    Keyed {
+        value: kept.get_or_make(&key, || Value::from_serializable(value)),
+        key,
+    }
 }
 
 /// Home -> ... -> the section `index`, for a page inside it.
