@@ -404,12 +404,12 @@ struct TokenList<'a> {
 
 /// The BM25 term-frequency factor, scaled to 0..=max; at least 1 for any occurrence.
 /// `norm` is the field's length normalisation, `K1 * (1 - b + b * length / average)`.
-fn impact(tf: u32, norm: f64, max: f64) -> u64 {
+fn impact(tf: u32, norm: f64, max: f64) -> u8 {
     if tf == 0 {
         return 0;
     }
     let tf = tf as f64;
-    ((tf / (tf + norm) * max).round() as u64).max(1)
+    ((tf / (tf + norm) * max).round() as u8).max(1)
 }
 
 fn length_norm(length: usize, average: f64, b: f64) -> f64 {
@@ -488,16 +488,16 @@ fn strongest_hits<'h>(
 ) -> Vec<MergeHit> {
     let mut by_value = [0usize; 256];
     for h in hits.clone() {
-        by_value[h.value as usize] += 1;
+        by_value[usize::from(h.value)] += 1;
     }
-    let (mut weakest, mut room) = (u8::MAX as usize, keep);
+    let (mut weakest, mut room) = (usize::from(u8::MAX), keep);
     while weakest > 0 && by_value[weakest] < room {
         room -= by_value[weakest];
         weakest -= 1;
     }
     let mut strongest = Vec::with_capacity(keep);
     for h in hits {
-        let value = h.value as usize;
+        let value = usize::from(h.value);
         if value > weakest || value == weakest && room > 0 {
             room -= usize::from(value == weakest);
             strongest.push(*h);
@@ -521,13 +521,13 @@ fn write_section_hits<'h>(bytes: &mut Vec<u8>, hits: impl Iterator<Item = &'h Me
 }
 
 /// A posting while one merge group is gathered: the token's number in the group, the page,
-/// the field (0 for the title, else section index + 1) and the encoded impact.
+/// the field (0 for the title, else section index + 1) and the encoded impact, a byte.
 #[derive(Clone, Copy, Default)]
 struct MergeHit {
     token: u32,
     page: u32,
     field: u32,
-    value: u32,
+    value: u8,
 }
 
 fn merge_postings<'a>(
@@ -588,13 +588,13 @@ fn merge_postings<'a>(
                         let (tf, heading) = (c.tf & !IN_HEADING, c.tf & IN_HEADING != 0);
                         let value = match c.field {
                             0 => impact(tf, norm, 255.0),
-                            _ => impact(tf, norm, 127.0) << 1 | heading as u64,
+                            _ => impact(tf, norm, 127.0) << 1 | heading as u8,
                         };
                         hits.push(MergeHit {
                             token: at,
                             page: p as u32,
                             field: c.field,
-                            value: value as u32,
+                            value,
                         });
                     }
                 }
@@ -756,7 +756,7 @@ mod tests {
                         token: 0,
                         page,
                         field: 1,
-                        value: (seed >> 40) as u32 % values,
+                        value: ((seed >> 40) % values) as u8,
                     }
                 })
                 .collect();
