@@ -906,13 +906,23 @@ fn the_server_accepts_again_after_running_out_of_file_descriptors() {
             .collect();
         serving.wait_for_stderr("cannot accept connections for now");
         drop(held);
-        let reply = serving.get("faq/");
-        assert_eq!(
-            reply.status, 200,
-            "accepting again under `ulimit -n {open_files}` once descriptors are free"
-        );
+        // The closed connections still queued are accepted first, and while their descriptors
+        // are freed a new one may again find none for its second half and be closed unanswered,
+        // as under the limit. A server that stopped accepting answers none of these attempts.
+        const ATTEMPTS: usize = 5;
+        let target = format!("{}faq/", serving.base);
+        let answered = (1..=ATTEMPTS).find(|_| {
+            KeepAlive::connect(&serving.address)
+                .get(&target)
+                .is_ok_and(|reply| reply.status == 200)
+        });
+        let Some(attempt) = answered else {
+            panic!(
+                "no answer in {ATTEMPTS} connections under `ulimit -n {open_files}` once descriptors are free"
+            );
+        };
         println!(
-            "out of descriptors: 100 connections against `ulimit -n {open_files}`; answered again after they closed"
+            "out of descriptors: 100 connections against `ulimit -n {open_files}`; answered again after they closed (connection {attempt})"
         );
     }
 }
