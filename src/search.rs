@@ -94,7 +94,7 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
             .flat_map(|p| p.section_lengths.iter().copied()),
     );
     let avg_title = average(counted.iter().map(|p| p.title_length));
-    let lists = merge_postings(&counted, avg_section, avg_title);
+    let Postings { lists, bytes } = merge_postings(&counted, avg_section, avg_title);
 
     let total: usize = lists.iter().map(|l| l.bytes.len()).sum();
     let shard_count = total.div_ceil(SHARD_BYTES).max(1);
@@ -105,7 +105,7 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
     let mut files: Vec<(String, Vec<u8>)> = shards
         .into_par_iter()
         .enumerate()
-        .flat_map_iter(|(n, shard)| shard_files(n, shard))
+        .flat_map_iter(|(n, shard)| shard_files(n, shard, &bytes))
         .collect();
     let (words, word_files) = word_files(&lists);
     files.extend(word_files);
@@ -143,7 +143,11 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
 /// A shard's file, `s/N.bin`: each token's header (length and bytes of the token, title
 /// hits, section hits kept, sections found in, bitmap bytes, postings bytes) and postings,
 /// in the order of the tokens' 64-bit keys; a long list goes to a file of its own (`t/N-K.bin`, postings bytes 0).
-fn shard_files(n: usize, mut shard: Vec<&TokenList>) -> Vec<(String, Vec<u8>)> {
+fn shard_files(
+    n: usize,
+    mut shard: Vec<&TokenList>,
+    postings: &[Vec<u8>],
+) -> Vec<(String, Vec<u8>)> {
     shard.sort_unstable_by_key(|l| l.key);
     let mut files = Vec::new();
     let mut bytes = Vec::new();
@@ -155,12 +159,13 @@ fn shard_files(n: usize, mut shard: Vec<&TokenList>) -> Vec<(String, Vec<u8>)> {
         write_varint(&mut bytes, list.sections as u64);
         write_varint(&mut bytes, list.found_in as u64);
         write_varint(&mut bytes, list.bitmap as u64);
-        if list.bytes.len() > SHARD_BYTES / 4 {
+        let postings = &postings[list.group][list.bytes.clone()];
+        if postings.len() > SHARD_BYTES / 4 {
             write_varint(&mut bytes, 0);
-            files.push((format!("t/{n}-{}.bin", files.len()), list.bytes.clone()));
+            files.push((format!("t/{n}-{}.bin", files.len()), postings.to_vec()));
         } else {
-            write_varint(&mut bytes, list.bytes.len() as u64);
-            bytes.extend_from_slice(&list.bytes);
+            write_varint(&mut bytes, postings.len() as u64);
+            bytes.extend_from_slice(postings);
         }
     }
     files.push((format!("s/{n}.bin"), bytes));
@@ -399,7 +404,16 @@ struct TokenList<'a> {
     /// Sections holding the token, including hits left out.
     found_in: usize,
     bitmap: usize,
-    bytes: Vec<u8>,
+    /// Where the encoded postings are: `Postings::bytes[group][bytes]`.
+    group: usize,
+    bytes: std::ops::Range<usize>,
+}
+
+/// Every token's postings; each merge group encodes its lists one after another into a
+/// buffer of its own (a vector per token cost more in allocation than in encoding).
+struct Postings<'a> {
+    lists: Vec<TokenList<'a>>,
+    bytes: Vec<Vec<u8>>,
 }
 
 /// The BM25 term-frequency factor, scaled to 0..=max; at least 1 for any occurrence.
@@ -441,6 +455,7 @@ fn encode<'a>(
     token: TokenText<'a>,
     hits: &[MergeHit],
     page_count: usize,
+    (group, bytes): (usize, &mut Vec<u8>),
 ) -> TokenList<'a> {
     let in_sections = || hits.iter().filter(|h| h.field != 0);
     let found_in = in_sections().count();
@@ -453,20 +468,19 @@ fn encode<'a>(
         }
         strongest = strongest_hits(in_sections(), MAX_SECTION_HITS);
     }
-    // About three varint bytes a hit.
-    let mut bytes = Vec::with_capacity(3 * hits.len() + bitmap.len());
+    let start = bytes.len();
     let mut last = 0;
     let mut titles = 0;
     for h in hits.iter().filter(|h| h.field == 0) {
-        write_varint(&mut bytes, (h.page - last) as u64);
-        write_varint(&mut bytes, h.value as u64);
+        write_varint(bytes, (h.page - last) as u64);
+        write_varint(bytes, h.value as u64);
         last = h.page;
         titles += 1;
     }
     let sections = if bitmap.is_empty() {
-        write_section_hits(&mut bytes, in_sections())
+        write_section_hits(bytes, in_sections())
     } else {
-        write_section_hits(&mut bytes, strongest.iter())
+        write_section_hits(bytes, strongest.iter())
     };
     bytes.extend_from_slice(&bitmap);
     TokenList {
@@ -476,7 +490,8 @@ fn encode<'a>(
         sections,
         found_in,
         bitmap: bitmap.len(),
-        bytes,
+        group,
+        bytes: start..bytes.len(),
     }
 }
 
@@ -530,11 +545,7 @@ struct MergeHit {
     value: u8,
 }
 
-fn merge_postings<'a>(
-    pages: &[&'a PageCounts],
-    avg_section: f64,
-    avg_title: f64,
-) -> Vec<TokenList<'a>> {
+fn merge_postings<'a>(pages: &[&'a PageCounts], avg_section: f64, avg_title: f64) -> Postings<'a> {
     // Parallel by token group: each task walks every page in order, so each list comes out
     // sorted by page.
     type ByKey = HashMap<u64, u32, BuildHasherDefault<HashAsIs>>;
@@ -563,7 +574,7 @@ fn merge_postings<'a>(
             rows[b * pages.len() + p] = page.bucket(b);
         }
     }
-    let buckets: Vec<Vec<TokenList>> = (0..MERGE_BUCKETS)
+    let groups: Vec<(Vec<TokenList>, Vec<u8>)> = (0..MERGE_BUCKETS)
         .into_par_iter()
         // Each worker thread reuses its two hit buffers for every group it merges: at 50,000
         // pages a group's are tens of megabytes, and fresh ones each time cost more in page
@@ -613,15 +624,23 @@ fn merge_postings<'a>(
                     sorted[*at] = *h;
                     *at += 1;
                 }
-                (tokens.iter().enumerate())
+                // About three varint bytes a hit.
+                let mut bytes = Vec::with_capacity(3 * hits.len());
+                let lists = (tokens.iter().enumerate())
                     .map(|(t, &(key, token))| {
-                        encode(key, token, &sorted[starts[t]..starts[t + 1]], pages.len())
+                        let hits = &sorted[starts[t]..starts[t + 1]];
+                        encode(key, token, hits, pages.len(), (b, &mut bytes))
                     })
-                    .collect()
+                    .collect();
+                (lists, bytes)
             },
         )
         .collect();
-    buckets.into_iter().flatten().collect()
+    let (lists, bytes): (Vec<Vec<TokenList>>, Vec<Vec<u8>>) = groups.into_iter().unzip();
+    Postings {
+        lists: lists.into_iter().flatten().collect(),
+        bytes,
+    }
 }
 
 /// Latin words for completing the word being typed, in files keyed by its first two letters;
