@@ -4,7 +4,8 @@
 
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-// Playwright's debug channels; the only route by which Chromium's own stderr reaches a script.
+// Playwright's debug channels, the only route by which Chromium's own stderr reaches a script
+// (`lib/utilsBundle` is in playwright-core's package exports; the version is pinned).
 import playwrightUtils from 'playwright-core/lib/utilsBundle';
 
 /** Flags every quire browser test runs Chromium with (no GPU, no sandbox, no network chatter). */
