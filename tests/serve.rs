@@ -905,24 +905,32 @@ fn the_server_accepts_again_after_running_out_of_file_descriptors() {
             })
             .collect();
         serving.wait_for_stderr("cannot accept connections for now");
-        drop(held);
-        // The closed connections still queued are accepted first, and while their descriptors
-        // are freed a new one may again find none for its second half and be closed unanswered,
-        // as under the limit. A server that stopped accepting answers none of these attempts.
-        const ATTEMPTS: usize = 5;
-        let target = format!("{}faq/", serving.base);
-        let answered = (1..=ATTEMPTS).find(|_| {
-            KeepAlive::connect(&serving.address)
-                .get(&target)
-                .is_ok_and(|reply| reply.status == 200)
-        });
-        let Some(attempt) = answered else {
-            panic!(
-                "no answer in {ATTEMPTS} connections under `ulimit -n {open_files}` once descriptors are free"
+        // Every connection is answered, in turn: closing one that has its answer frees the
+        // descriptors a later one waits for, whether it waits in the listener's queue or,
+        // accepted just as they ran out, for the duplicate of its stream. A server that stops
+        // accepting, or closes such a connection unanswered, fails here.
+        for (i, stream) in held.into_iter().enumerate() {
+            stream.set_read_timeout(Some(DEADLINE)).unwrap();
+            let reply = read_reply(&mut std::io::BufReader::new(stream)).unwrap_or_else(|e| {
+                panic!("connection {i} under `ulimit -n {open_files}` got no answer: {e}")
+            });
+            assert_eq!(
+                reply.status, 200,
+                "connection {i} under `ulimit -n {open_files}`"
             );
-        };
+        }
+        // And the first fresh connection once they are all closed.
+        let fresh = KeepAlive::connect(&serving.address)
+            .get(&format!("{}faq/", serving.base))
+            .unwrap_or_else(|e| {
+                panic!("no answer to a fresh connection under `ulimit -n {open_files}`: {e}")
+            });
+        assert_eq!(
+            fresh.status, 200,
+            "fresh connection under `ulimit -n {open_files}`"
+        );
         println!(
-            "out of descriptors: 100 connections against `ulimit -n {open_files}`; answered again after they closed (connection {attempt})"
+            "out of descriptors: 100 connections against `ulimit -n {open_files}` all answered, and the first fresh one after them"
         );
     }
 }
@@ -1224,14 +1232,34 @@ fn eight_chromium_tabs_share_one_waiting_poll_and_all_reload() {
     let Some(live_tabs) = common::browser::node_script_or_skip("live-tabs.mjs") else {
         return;
     };
-    let site = small_site().file(
-        "content/faq/live.md",
-        "---\ntitle: Live\n---\n\nOriginal text.\n",
-    );
-    let serving = Serving::start(&site, &[]);
-    let url = format!("http://{}{}faq/live/", serving.address, serving.base);
-    let article = site.path("content/faq/live.md");
-    let result = live_tabs.run(&[&url, article.to_str().unwrap()]);
+    // Each attempt has its own site, server and browser.
+    let attempt = || {
+        let site = small_site().file(
+            "content/faq/live.md",
+            "---\ntitle: Live\n---\n\nOriginal text.\n",
+        );
+        let serving = Serving::start(&site, &[]);
+        let url = format!("http://{}{}faq/live/", serving.address, serving.base);
+        let article = site.path("content/faq/live.md");
+        live_tabs.run(&[&url, article.to_str().unwrap()])
+    };
+    // Under heavy CPU load a Chromium renderer has been seen to die of SIGSEGV (a null pointer
+    // read in Chromium itself) while the tabs reload; no page script can cause that, and the
+    // run proves nothing about quire. Such a run is reported and the whole check made once
+    // more from scratch; a second crash fails the test.
+    let mut result = attempt();
+    if let Some(crash) = result.get("rendererCrashes").cloned() {
+        println!(
+            "8 tabs: a Chromium renderer crashed, so the check runs once more from scratch: {crash}"
+        );
+        result = attempt();
+        if let Some(again) = result.get("rendererCrashes") {
+            panic!(
+                "a Chromium renderer crashed in both attempts (the test runs the check twice only \
+                 for a renderer crash):\nfirst: {crash}\nsecond: {again}"
+            );
+        }
+    }
     println!("8 tabs: {result}");
     let roles = |value: &Value| -> Vec<String> {
         let mut roles: Vec<String> = value

@@ -302,11 +302,24 @@ impl Server {
                         if let Connection::Tcp(tcp) = &sock {
                             let _ = tcp.set_read_timeout(Some(Duration::from_secs(60)));
                         }
-                        // quire patch: splitting the stream takes a second descriptor; with
-                        // none left the connection is closed and the error handled like a
-                        // failed accept() below (upstream panicked the accept thread).
+                        // quire patch: splitting the stream takes a second descriptor
+                        // (upstream panicked the accept thread when there was none). With none
+                        // left the connection is kept and the split retried as descriptors
+                        // free; one that still cannot be split is answered 503, and the error
+                        // handled like a failed accept() below.
                         let halves = match ssl {
-                            None => RefinedTcpStream::new(sock),
+                            None => {
+                                split_connection(sock, &mut accept_backoff, &inside_close_trigger)
+                                    .map_err(|(sock, e)| {
+                                        let mut sock = Some(sock);
+                                        tasks_pool.spawn(Box::new(move || {
+                                            if let Some(sock) = sock.take() {
+                                                answer_unavailable(sock);
+                                            }
+                                        }));
+                                        e
+                                    })
+                            }
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
                             Some(ref ssl) => {
                                 // trying to apply SSL over the connection
@@ -359,11 +372,7 @@ impl Server {
                     // The first failure of a run is printed: a server that seems to hang
                     // should say why.
                     Err(e) if accept_error_is_transient(&e) => {
-                        if accept_backoff == FIRST_ACCEPT_BACKOFF {
-                            eprintln!("warning: cannot accept connections for now ({e}); retrying");
-                        }
-                        thread::sleep(accept_backoff);
-                        accept_backoff = (accept_backoff * 2).min(Duration::from_millis(500));
+                        back_off(&mut accept_backoff, &e);
                         continue;
                     }
                     Err(e) => {
@@ -475,6 +484,80 @@ impl Drop for Server {
 
 /// quire patch: the wait after a failed accept(), doubled after each failure in a row.
 const FIRST_ACCEPT_BACKOFF: Duration = Duration::from_millis(5);
+
+/// quire patch: the longest wait after a failure, however many came before it.
+const LAST_ACCEPT_BACKOFF: Duration = Duration::from_millis(500);
+
+/// quire patch: how long an accepted connection waits for the descriptor its read half needs
+/// before it is answered 503 instead.
+const SPLIT_PATIENCE: Duration = Duration::from_secs(10);
+
+/// quire patch: waits `backoff` after a failure to accept or split a connection and doubles
+/// it for the next failure in a row. The first failure of a run is printed: a server that
+/// seems to hang should say why.
+fn back_off(backoff: &mut Duration, e: &IoError) {
+    if *backoff == FIRST_ACCEPT_BACKOFF {
+        eprintln!("warning: cannot accept connections for now ({e}); retrying");
+    }
+    thread::sleep(*backoff);
+    *backoff = (*backoff * 2).min(LAST_ACCEPT_BACKOFF);
+}
+
+/// quire patch: splits an accepted connection into its read and write halves, which takes a
+/// duplicate descriptor. When none is left (EMFILE, ENFILE) the connection is kept, not closed
+/// unanswered: the split is retried after `back_off` while descriptors may free, for up to
+/// SPLIT_PATIENCE, and the connection handed back with the error after that (or at once on an
+/// error that waiting cannot cure, or when the server is closing).
+fn split_connection(
+    sock: Connection,
+    backoff: &mut Duration,
+    closing: &AtomicBool,
+) -> Result<(util::RefinedTcpStream, util::RefinedTcpStream), (Connection, IoError)> {
+    let mut waited = Duration::ZERO;
+    loop {
+        match sock.try_clone() {
+            Ok(read_half) => return Ok(util::RefinedTcpStream::from_halves(read_half, sock)),
+            Err(e)
+                if waited < SPLIT_PATIENCE
+                    && accept_error_is_transient(&e)
+                    && !closing.load(Relaxed) =>
+            {
+                waited += *backoff;
+                back_off(backoff, &e);
+            }
+            Err(e) => return Err((sock, e)),
+        }
+    }
+}
+
+/// quire patch: answers a connection that could not be split with `503 Service Unavailable`
+/// on its one descriptor, then reads what the client sent until it closes (up to 64 KiB, with
+/// a second's wait for each read), so that closing does not reset the connection before the
+/// answer is read.
+fn answer_unavailable(mut sock: Connection) {
+    use std::io::{Read, Write};
+    const BODY: &str = "The server has run out of file descriptors; try again.\n";
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\r\n{BODY}",
+        BODY.len()
+    );
+    if sock.write_all(answer.as_bytes()).is_err() || sock.shutdown(Shutdown::Write).is_err() {
+        return;
+    }
+    let wait = Some(Duration::from_secs(1));
+    let _ = match &sock {
+        Connection::Tcp(s) => s.set_read_timeout(wait),
+        #[cfg(unix)]
+        Connection::Unix(s) => s.set_read_timeout(wait),
+    };
+    let mut sink = [0; 4096];
+    for _ in 0..16 {
+        if !matches!(sock.read(&mut sink), Ok(n) if n > 0) {
+            break;
+        }
+    }
+}
 
 /// quire patch: whether accept() may succeed when tried again. Only the errors saying the
 /// listening socket itself is unusable (EBADF, EINVAL, ENOTSOCK, EOPNOTSUPP) are final.

@@ -96,9 +96,17 @@ impl RefinedTcpStream {
         S: Into<Stream>,
     {
         let stream: Stream = stream.into();
+        Ok(Self::from_halves(stream.try_clone()?, stream))
+    }
 
-        let (read, write) = (stream.try_clone()?, stream);
-
+    /// quire patch: the halves of a stream already duplicated by the caller, who can then
+    /// keep the stream and try again when the duplicate fails (see `split_connection` in
+    /// lib.rs).
+    pub(crate) fn from_halves<S>(read: S, write: S) -> (RefinedTcpStream, RefinedTcpStream)
+    where
+        S: Into<Stream>,
+    {
+        let (read, write) = (read.into(), write.into());
         let read = RefinedTcpStream {
             stream: read,
             close_read: true,
@@ -111,7 +119,7 @@ impl RefinedTcpStream {
             close_write: true,
         };
 
-        Ok((read, write))
+        (read, write)
     }
 
     /// Returns true if this struct wraps around a secure connection.
