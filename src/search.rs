@@ -12,7 +12,6 @@ use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::content::Site;
 use crate::markdown::{Rendered, TextSection};
@@ -676,31 +675,84 @@ fn word_files(lists: &[TokenList]) -> (usize, Vec<(String, Vec<u8>)>) {
     (count, files)
 }
 
-/// What the client shows for a page: its title, path and each section's heading, id and text
-/// (its first `SNIPPET_TEXT_BYTES`).
+/// What the client shows for a page, as JSON: `{"t": title, "u": path, "s": [[heading, id,
+/// text], ...]}`, each section's text cut at `SNIPPET_TEXT_BYTES`. These are most of the
+/// index's bytes, so they are written here rather than by serde_json, escaping eight bytes at a
+/// time; the output is serde_json's to the byte (see `push_json_string`).
 fn fragment(page: &SearchPage) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Fragment<'a> {
-        t: &'a str,
-        u: &'a str,
-        s: Vec<(&'a str, &'a str, &'a str)>,
-    }
     let title = if page.title.is_empty() {
         page.path
     } else {
         page.title
     };
-    let s = page
-        .sections
-        .iter()
-        .map(|s| (s.heading.as_str(), s.id.as_str(), snippet_text(&s.text)))
-        .collect();
-    serde_json::to_vec(&Fragment {
-        t: title,
-        u: page.path,
-        s,
-    })
-    .expect("plain data")
+    let texts: usize = (page.sections.iter())
+        .map(|s| s.heading.len() + s.id.len() + s.text.len().min(SNIPPET_TEXT_BYTES) + 16)
+        .sum();
+    let mut out = Vec::with_capacity(title.len() + page.path.len() + texts + 32);
+    out.extend_from_slice(b"{\"t\":");
+    push_json_string(&mut out, title);
+    out.extend_from_slice(b",\"u\":");
+    push_json_string(&mut out, page.path);
+    out.extend_from_slice(b",\"s\":[");
+    for (i, section) in page.sections.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"[" } else { b",[" });
+        push_json_string(&mut out, &section.heading);
+        out.push(b',');
+        push_json_string(&mut out, &section.id);
+        out.push(b',');
+        push_json_string(&mut out, snippet_text(&section.text));
+        out.push(b']');
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// Appends `text` as a JSON string, escaped as serde_json escapes it: `"` and `\` with a
+/// backslash, the control characters as `\b \t \n \f \r` or `\u00xx`, nothing else.
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x80 * ONES;
+    let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & TOPS != 0;
+    let bytes = text.as_bytes();
+    let (mut at, mut copied) = (0, 0);
+    out.push(b'"');
+    while at < bytes.len() {
+        // Eight bytes at a time while none is below 0x20, a quote or a backslash.
+        if let Some(chunk) = bytes.get(at..at + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if !(x.wrapping_sub(0x20 * ONES) & !x & TOPS != 0
+                || has_zero_byte(x ^ (b'"' as u64 * ONES))
+                || has_zero_byte(x ^ (b'\\' as u64 * ONES)))
+            {
+                at += 8;
+                continue;
+            }
+        }
+        let b = bytes[at];
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            out.extend_from_slice(&bytes[copied..at]);
+            let short = match b {
+                b'"' | b'\\' => b,
+                0x08 => b'b',
+                b'\t' => b't',
+                b'\n' => b'n',
+                0x0c => b'f',
+                b'\r' => b'r',
+                _ => 0,
+            };
+            if short == 0 {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+            } else {
+                out.extend_from_slice(&[b'\\', short]);
+            }
+            copied = at + 1;
+        }
+        at += 1;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
 }
 
 fn snippet_text(text: &str) -> &str {
@@ -811,6 +863,29 @@ mod tests {
         }
         let word = token_key(tokenizer::Token::Word("failed"));
         assert_ne!(word.wrapping_mul(KEY_UNMIX) & WORD_BIT, 0);
+    }
+
+    /// Page fragments are written by hand; each string must come out as serde_json writes it.
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        let alphabet: Vec<char> = "ab \"\\/\u{0}\u{8}\t\n\u{b}\u{c}\r\u{1f}\u{7f}提现€\u{2028}'<>&"
+            .chars()
+            .collect();
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..seed % 40 {
+                seed = seed.wrapping_mul(KEY_MIX).wrapping_add(1);
+                text.push(alphabet[(seed >> 40) as usize % alphabet.len()]);
+            }
+            seed = seed.wrapping_mul(KEY_MIX).wrapping_add(1);
+            let mut ours = Vec::new();
+            push_json_string(&mut ours, &text);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&text).unwrap()
+            );
+        }
     }
 
     #[test]
