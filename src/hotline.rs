@@ -45,8 +45,22 @@ impl PhoneKind {
 
 /// Words that, just before a number, say it is a phone number.
 const PHONE_WORDS: &[&str] = &[
-    "电话", "热线", "拨打", "致电", "来电", "号码", "客服", "座机", "手机", "tel", "phone", "call",
-    "hotline", "☎", "📞",
+    "电话",
+    "热线",
+    "拨打",
+    "致电",
+    "来电",
+    "号码",
+    "客服",
+    "座机",
+    "手机",
+    "tel",
+    "phone",
+    "call",
+    "hotline",
+    "telephone",
+    "☎",
+    "📞",
 ];
 /// Words that, just before a number, say it is something else.
 const ID_WORDS: &[&str] = &[
@@ -327,7 +341,7 @@ fn classify(
     if is_date(raw) || is_version_or_address(raw) {
         return None;
     }
-    let near_phone_words = PHONE_WORDS.iter().any(|w| before.contains(w));
+    let near_phone_words = PHONE_WORDS.iter().any(|w| has_word(&before, w));
     let kind = shape_kind(raw, &digits);
     match kind {
         Some(k) => Some(k),
@@ -336,6 +350,20 @@ fn classify(
         }
         None => None,
     }
+}
+
+/// Whether `text` holds `word`; a Latin word only whole, so `syscalls 451-469`, `telnets 992`
+/// and `hotel 12` say nothing about their numbers.
+fn has_word(text: &str, word: &str) -> bool {
+    if !word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return text.contains(word);
+    }
+    let letter_at = |i: Option<usize>| {
+        i.and_then(|i| text.as_bytes().get(i))
+            .is_some_and(u8::is_ascii_alphabetic)
+    };
+    text.match_indices(word)
+        .any(|(at, _)| !letter_at(at.checked_sub(1)) && !letter_at(Some(at + word.len())))
 }
 
 /// The last few words before a number, where an "order no." label would stand.
@@ -450,6 +478,26 @@ mod tests {
         assert_eq!(kinds(&far_label), [PhoneKind::Mobile]);
         let near_label = "订单号 13800138000";
         assert!(scan(near_label).is_empty());
+    }
+
+    #[test]
+    fn latin_phone_words_count_only_as_whole_words() {
+        for text in [
+            "Add syscalls 451-469",
+            "telnets\n\n992",
+            "the hotel 1234",
+            "Intel 8086",
+        ] {
+            assert!(scan(text).is_empty(), "{text}: {:?}", scan(text));
+        }
+        for text in [
+            "call 451-469",
+            "Tel: 1234",
+            "telephone 5678",
+            "phone (451) 469",
+        ] {
+            assert_eq!(kinds(text), [PhoneKind::NearPhoneWords], "{text}");
+        }
     }
 
     #[test]
