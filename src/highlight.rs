@@ -17,6 +17,21 @@ const OPTIONS_HELP: &str = "after the language, write options separated by comma
 /// Language names that mean "no colours": no grammar is looked up and nothing is reported.
 const PLAIN: &[&str] = &["text", "plain", "plaintext", "txt"];
 
+/// rustdoc's test attributes (```` ```rust,no_run ````, or alone: ```` ```ignore ````, which
+/// rustdoc reads as Rust), as Rust books and crate READMEs write them; they change nothing shown.
+const RUSTDOC_ATTRIBUTES: &[&str] = &[
+    "ignore",
+    "no_run",
+    "should_panic",
+    "compile_fail",
+    "test_harness",
+    "standalone_crate",
+    "edition2015",
+    "edition2018",
+    "edition2021",
+    "edition2024",
+];
+
 /// Common names the grammars do not answer to themselves.
 const ALIASES: &[(&str, &str)] = &[
     ("shell", "bash"),
@@ -26,6 +41,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("golang", "go"),
     ("py3", "py"),
     ("docker", "dockerfile"),
+    ("csharp", "cs"),
+    ("objectivec", "objective-c"),
+    ("objc", "objective-c"),
+    ("x86asm", "asm"),
+    ("armasm", "arm assembly"),
+    ("apache", "apache conf"),
 ];
 
 /// Token classes by the grammar scope they stand for, most specific first. A token takes the
@@ -162,6 +183,9 @@ fn parse_fence(info: &str) -> (Fence<'_>, Vec<Problem>) {
         language: parts.next().unwrap_or_default(),
         ..Fence::default()
     };
+    if RUSTDOC_ATTRIBUTES.contains(&fence.language) {
+        fence.language = "rust";
+    }
     let mut problems = Vec::new();
     let mut problem = |message: String| {
         problems.push(Problem {
@@ -192,6 +216,7 @@ fn parse_fence(info: &str) -> (Fence<'_>, Vec<Problem>) {
                     }
                 }
             }
+            _ if RUSTDOC_ATTRIBUTES.contains(&part) => {}
             _ => problem(format!("unknown code block option `{part}`")),
         }
     }
@@ -438,6 +463,25 @@ mod tests {
     }
 
     #[test]
+    fn rustdoc_test_attributes_are_rust_and_raise_nothing() {
+        for info in [
+            "rust,no_run",
+            "rust,ignore,edition2021",
+            "ignore",
+            "should_panic",
+        ] {
+            let block = render(info, "fn main() {}\n");
+            assert!(block.problems.is_empty(), "{info}: {:?}", block.problems);
+            assert!(
+                block.html.contains("language-rust"),
+                "{info}: {}",
+                block.html
+            );
+            assert!(block.html.contains("tok-keyword"), "{info}: {}", block.html);
+        }
+    }
+
+    #[test]
     fn tokens_get_classes_and_text_stays_escaped() {
         let block = render("rust", "// a <b>\nfn main() { let s = \"<script>\"; }");
         assert_eq!(
@@ -473,6 +517,12 @@ mod tests {
             "Dockerfile",
             "docker",
             "nix",
+            "csharp",
+            "objectivec",
+            "objc",
+            "x86asm",
+            "armasm",
+            "apache",
         ] {
             let block = render(alias, "x = 1\n");
             assert!(block.problems.is_empty(), "{alias}: {:?}", block.problems);
