@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::CONFIG_FILE;
 use crate::content::{Document, Site};
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics, Severity};
 use crate::hotline;
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::memo::{Memo, hash_of};
@@ -48,11 +48,13 @@ pub(crate) fn phone_numbers_in_config(root: &Path) -> Vec<Diagnostic> {
 /// a heading of the target page. Each document's findings are kept in `kept` by what they
 /// depend on (the document, its rendering, and every path and heading links can reach), so an
 /// edit that keeps every page's path and headings checks only the edited page again.
+/// Each finding has the severity site.yaml gives links (`severity`).
 pub(crate) fn check_links(
     site: &Site,
     pages: &[Arc<Rendered>],
     sections: &[Arc<Rendered>],
     files: &[OutputFile],
+    severity: Severity,
     kept: &mut Memo<u64, Arc<[Diagnostic]>>,
     diags: &mut Diagnostics,
 ) {
@@ -74,7 +76,7 @@ pub(crate) fn check_links(
         .map(|&(_, path, rendered)| (path, &rendered.heading_ids[..]))
         .collect();
     let file_paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let targets_key = hash_of(&(&targets, &file_paths));
+    let targets_key = hash_of(&(&targets, &file_paths, severity));
     let found: Vec<(u64, Option<Arc<[Diagnostic]>>)> = docs
         .par_iter()
         .map(|&(doc, path, rendered)| {
@@ -93,7 +95,7 @@ pub(crate) fn check_links(
     let found: Vec<(u64, Arc<[Diagnostic]>)> = (docs.par_iter().zip(found))
         .map(|(&(doc, path, rendered), (key, found))| {
             let found = found.unwrap_or_else(|| {
-                broken_links(doc, path, rendered, &headings, &file_paths).into()
+                broken_links(doc, path, rendered, &headings, &file_paths, severity).into()
             });
             (key, found)
         })
@@ -112,6 +114,7 @@ fn broken_links(
     rendered: &Rendered,
     headings: &AHashMap<&str, &[String]>,
     file_paths: &AHashSet<&str>,
+    severity: Severity,
 ) -> Vec<Diagnostic> {
     rendered
         .links
@@ -147,7 +150,7 @@ fn broken_links(
                 }
                 None => format!("the link `{}` points to nothing in this site", link.written),
             };
-            let mut d = Diagnostic::error(&doc.source, message)
+            let mut d = Diagnostic::new(severity, &doc.source, message)
                 .at(link.line, link.column)
                 .help("check the spelling; a heading's anchor is its text in lower case with spaces as `-` and punctuation removed");
             d.source_line = doc.line_text(link.line).map(str::to_owned);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result, Severity};
 use crate::languages::LanguageConfig;
 use crate::yaml;
 
@@ -25,6 +25,7 @@ const KEYS: &[&str] = &[
     "last_updated_from_git",
     "languages",
     "search",
+    "checks",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -62,6 +63,38 @@ pub struct Config {
     /// `search: { enabled: false }` leaves out the search index, page and box.
     #[serde(default)]
     pub search: SearchConfig,
+    /// How much some checks' findings weigh (`error` fails the build).
+    #[serde(default)]
+    pub checks: ChecksConfig,
+}
+
+/// `checks: { links: error, phone_numbers: warning }`. Links that reach nothing warn by
+/// default, so a collection of markdown written elsewhere builds and lists them (as `--strict`
+/// or `links: error` would fail on them); phone-number-like text is an error by default,
+/// since a site must never publish a hotline nobody verified.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksConfig {
+    #[serde(default = "default_links")]
+    pub links: Severity,
+    #[serde(default = "default_phone_numbers")]
+    pub phone_numbers: Severity,
+}
+
+impl Default for ChecksConfig {
+    fn default() -> Self {
+        ChecksConfig {
+            links: default_links(),
+            phone_numbers: default_phone_numbers(),
+        }
+    }
+}
+
+fn default_links() -> Severity {
+    Severity::Warning
+}
+fn default_phone_numbers() -> Severity {
+    Severity::Error
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -133,6 +166,7 @@ impl Default for Config {
             last_updated_from_git: false,
             languages: BTreeMap::new(),
             search: SearchConfig::default(),
+            checks: ChecksConfig::default(),
         }
     }
 }
@@ -285,14 +319,20 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
 fn config_error(e: yaml::YamlError, text: &str, path: &Path) -> Error {
     let mut d = if let Some(key) = unknown_field(&e.message) {
         let mut d = Diagnostic::error(path, format!("unknown key `{key}` in site.yaml"));
-        d = match closest(key, KEYS) {
+        // Inside a nested map (`checks:`), serde names the keys that map takes.
+        let expected = expected_fields(&e.message);
+        let keys = if expected.is_empty() { KEYS } else { &expected };
+        d = match closest(key, keys) {
             Some(best) => d.help(format!("did you mean `{best}`?")),
-            None => d.help(format!("valid keys are: {}", KEYS.join(", "))),
+            None => d.help(format!("valid keys are: {}", keys.join(", "))),
         };
         d
     } else if e.message.contains("invalid type") && e.line.is_none_or(|l| l <= 1) {
         Diagnostic::error(path, "site.yaml must be a map of `key: value` lines")
             .help("write it as lines such as `title: My site`; see README.md for the keys")
+    } else if e.message.contains("unknown variant") {
+        Diagnostic::error(path, format!("invalid site.yaml: {}", e.message))
+            .help("write one of the values this key takes, named in the message")
     } else {
         Diagnostic::error(path, format!("invalid site.yaml: {}", e.message))
             .help("check the YAML syntax on this line (indent with spaces, not tabs)")
@@ -303,10 +343,19 @@ fn config_error(e: yaml::YamlError, text: &str, path: &Path) -> Error {
     d.into()
 }
 
-/// The field name in serde's "unknown field `x`, expected ..." message.
+/// The field name in serde's "unknown field `x`, expected ..." message (after the path of
+/// the map it is in, such as `checks: `).
 pub(crate) fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let (_, rest) = message.split_once("unknown field `")?;
     rest.split('`').next()
+}
+
+/// The keys listed in serde's "..., expected `a`, `b` or `c`" message, if any.
+fn expected_fields(message: &str) -> Vec<&str> {
+    let Some((_, expected)) = message.split_once(", expected ") else {
+        return Vec::new();
+    };
+    expected.split('`').skip(1).step_by(2).collect()
 }
 
 /// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.

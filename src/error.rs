@@ -5,7 +5,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How bad a diagnostic is: errors fail the build, warnings only fail it under `--strict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// site.yaml's `checks:` sets it for some checks (`links: error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
     Error,
@@ -28,9 +30,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity,
             path: path.into(),
             line: None,
             column: None,
@@ -40,11 +42,12 @@ impl Diagnostic {
         }
     }
 
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, path, message)
+    }
+
     pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, message)
-        }
+        Diagnostic::new(Severity::Warning, path, message)
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {

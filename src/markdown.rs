@@ -12,7 +12,7 @@ use pulldown_cmark::{
 
 use crate::config::Contact;
 use crate::content::{CONTENT_DIR, Document};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Severity};
 use crate::highlight::CodeBlocks;
 use crate::url::{decode_path, root_prefix, slugify};
 
@@ -83,6 +83,8 @@ pub struct LinkTargets<'a> {
     /// The lower-case code of the page's language when it is not the default one: a link to
     /// `a.md` then leads to its translation `a.<code>.md` where there is one.
     pub language: Option<&'a str>,
+    /// How a link to nothing is reported (site.yaml `checks: { links: ... }`).
+    pub broken_links: Severity,
 }
 
 /// A `contact:` link being rendered: its closing text and whether the author's text is replaced.
@@ -672,7 +674,7 @@ fn rewrite_link<'e>(
         let base = from.doc.source.parent().unwrap_or(Path::new(CONTENT_DIR));
         let Some(joined) = normalize(&base.join(&decoded)) else {
             diags.push(link_error(
-                from.doc,
+                from,
                 line,
                 column,
                 dest,
@@ -692,7 +694,7 @@ fn rewrite_link<'e>(
                 Some(path) => path.clone(),
                 None => {
                     diags.push(link_error(
-                        from.doc,
+                        from,
                         line,
                         column,
                         dest,
@@ -704,7 +706,7 @@ fn rewrite_link<'e>(
         } else {
             let Ok(rel) = joined.strip_prefix(CONTENT_DIR) else {
                 diags.push(link_error(
-                    from.doc,
+                    from,
                     line,
                     column,
                     dest,
@@ -738,8 +740,9 @@ fn content_site_path(rel: &Path, is_dir: bool) -> String {
     path
 }
 
-fn link_error(doc: &Document, line: usize, column: usize, dest: &str, what: &str) -> Diagnostic {
-    Diagnostic::error(&doc.source, format!("the link `{dest}` {what}"))
+fn link_error(from: &LinkOrigin, line: usize, column: usize, dest: &str, what: &str) -> Diagnostic {
+    let message = format!("the link `{dest}` {what}");
+    Diagnostic::new(from.targets.broken_links, &from.doc.source, message)
         .at(line, column)
         .help("links to other articles are relative paths to their .md files, e.g. `../faq/withdrawal-failed.md#联系客服`")
 }
@@ -808,6 +811,7 @@ mod tests {
             contacts: &contacts,
             strings: &strings,
             language: None,
+            broken_links: crate::error::Severity::Error,
         };
         let kept = crate::memo::Memo::default();
         let code_blocks = CodeBlocks {

@@ -261,8 +261,15 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
         })
         .collect();
     cache.phone_numbers.keep(phone_numbers.iter().cloned());
-    diags.extend(phone_numbers.into_iter().flat_map(|(_, found)| found));
-    diags.extend(checks::phone_numbers_in_config(&options.root));
+    let phone_severity = config.checks.phone_numbers;
+    diags.extend(
+        (phone_numbers.into_iter().flat_map(|(_, found)| found))
+            .chain(checks::phone_numbers_in_config(&options.root))
+            .map(|d| Diagnostic {
+                severity: phone_severity,
+                ..d
+            }),
+    );
 
     // Per language: its UI strings (callout titles) and the translations links prefer.
     let codes: Vec<String> = languages.iter().map(|l| l.code.to_lowercase()).collect();
@@ -274,6 +281,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
             contacts: &config.contacts,
             strings,
             language: (lang > 0).then(|| codes[lang].as_str()),
+            broken_links: config.checks.links,
         })
         .collect();
     // Links resolve against every page's path, so adding, removing or renaming a page renders
@@ -291,6 +299,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                 &config.contacts,
                 t.strings,
                 t.language,
+                t.broken_links,
                 config.highlight_code,
             ))
         })
@@ -395,6 +404,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                 &pages,
                 &sections,
                 &files,
+                config.checks.links,
                 &mut cache.broken_links,
                 &mut diags,
             );

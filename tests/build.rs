@@ -320,17 +320,61 @@ fn missing_template_and_template_errors_name_the_file() {
     );
 }
 
+const BROKEN_LINKS: &str = "---\ntitle: B\n---\n\n[x](nope.md)\n\n[y](ok.md#missing)\n";
+
 #[test]
-fn broken_links_fail_with_file_line_and_all_errors_at_once() {
-    assert_fails_and_keeps_site(
-        "content/b.md",
-        "---\ntitle: B\n---\n\n[x](nope.md)\n\n[y](ok.md#missing)\n".as_bytes(),
+fn broken_links_warn_with_file_line_and_the_site_is_built() {
+    let site = TestSite::new()
+        .file("content/ok.md", page("Ok", "fine"))
+        .file("content/b.md", BROKEN_LINKS);
+    let run = site.build().ok();
+    for text in [
+        "warning: the link `nope.md` points to a page that does not exist",
+        "--> content/b.md:5:1",
+        "warning: the link `ok.md#missing` points to a heading `#missing` that does not exist",
+        "--> content/b.md:7:1",
+    ] {
+        assert!(run.stderr.contains(text), "{text:?} in:\n{}", run.stderr);
+    }
+    assert!(
+        site.read("public/b/index.html")
+            .contains("href=\"nope.md\"")
+    );
+    let run = site.quire(&["build", "--strict"]).failed();
+    assert!(run.stderr.contains("2 warnings"), "{}", run.stderr);
+}
+
+#[test]
+fn broken_links_fail_with_file_line_and_all_errors_at_once_when_checks_say_so() {
+    common::fails_keeping_site(
+        |site| {
+            site.write("site.yaml", "title: T\nchecks:\n  links: error\n");
+            site.write("content/b.md", BROKEN_LINKS);
+        },
         &[
-            "the link `nope.md` points to a page that does not exist",
+            "error: the link `nope.md` points to a page that does not exist",
             "--> content/b.md:5:1",
-            "the link `ok.md#missing` points to a heading `#missing` that does not exist",
+            "error: the link `ok.md#missing` points to a heading `#missing` that does not exist",
             "--> content/b.md:7:1",
             "2 errors",
+        ],
+    );
+}
+
+#[test]
+fn a_misspelt_checks_key_is_named_with_its_neighbours() {
+    assert_fails_and_keeps_site(
+        "site.yaml",
+        b"title: T\nchecks:\n  link: error\n",
+        &["unknown key `link` in site.yaml", "did you mean `links`?"],
+    );
+    assert_fails_and_keeps_site(
+        "site.yaml",
+        b"title: T\nchecks:\n  links: fatal\n",
+        &[
+            "error: invalid site.yaml: checks.links: unknown variant `fatal`, expected `warning` or `error`",
+            "--> site.yaml:3:10",
+            "help: write one of the values this key takes",
         ],
     );
 }

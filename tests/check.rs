@@ -54,7 +54,7 @@ fn reports_every_problem_with_file_line_and_hint() {
     assert!(run.stderr.trim_end().ends_with("3 errors"));
 
     // Once those are fixed, the rendering checks all report together.
-    site.write("site.yaml", "title: T\nbase_url: https://example.org/\ncontacts:\n  - id: support\n    name: Official support\n    phone: \"+00 0000 0000\"\n    source: https://example.org/contact\n");
+    site.write("site.yaml", "title: T\nbase_url: https://example.org/\nchecks: { links: error }\ncontacts:\n  - id: support\n    name: Official support\n    phone: \"+00 0000 0000\"\n    source: https://example.org/contact\n");
     site.write("content/faq/b.md", "---\ntitle: B\ndate: 2026-11-01\n---\n");
     site.write("content/faq/c.md", "---\ntitle: C\nweight: 3\n---\n");
     let run = site.quire(&["check"]).failed();
@@ -90,6 +90,35 @@ fn reports_every_problem_with_file_line_and_hint() {
     );
     assert!(run.stderr.trim_end().ends_with("6 errors, 1 warning"));
     assert!(!site.exists("public"), "check writes nothing");
+}
+
+#[test]
+fn phone_numbers_are_errors_unless_site_yaml_lowers_them_to_warnings() {
+    let site = TestSite::new().file(
+        "content/a.md",
+        page("A", "The example in this README: call +44 1234567."),
+    );
+    let run = site.quire(&["check"]).failed();
+    assert!(
+        run.stderr
+            .contains("error: this looks like an international phone number: `+44 1234567`"),
+        "{}",
+        run.stderr
+    );
+    site.write("site.yaml", "title: T\nchecks:\n  phone_numbers: warning\n");
+    let run = site.build().ok();
+    assert!(
+        run.stderr
+            .contains("warning: this looks like an international phone number: `+44 1234567`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> content/a.md:5:34"),
+        "{}",
+        run.stderr
+    );
+    site.quire(&["build", "--strict"]).failed();
 }
 
 #[test]

@@ -65,7 +65,9 @@ fn cached_equals_fresh(site: &TestSite) -> impl FnMut(&str, &[&str], bool) -> bo
 
 #[test]
 fn a_cached_build_after_each_edit_equals_a_fresh_build() {
-    let site = TestSite::new()
+    // Broken links fail this site's build, so a step that breaks one must fail cached too.
+    let site = TestSite::bare()
+        .file("site.yaml", "title: T\nbase_url: https://example.org/\nchecks: { links: error }\n")
         .file("content/_index.md", page("Home", "Start at [the FAQ](faq/_index.md)."))
         .file("content/faq/_index.md", page("FAQ", "Questions and answers."))
         .file(
@@ -109,6 +111,17 @@ fn a_cached_build_after_each_edit_equals_a_fresh_build() {
         &["content/faq/a.md"],
         false
     ));
+    site.write("site.yaml", "title: T\nbase_url: https://example.org/\n");
+    assert!(check(
+        "site.yaml lowers broken links to warnings",
+        &["site.yaml"],
+        false
+    ));
+    site.write(
+        "site.yaml",
+        "title: T\nbase_url: https://example.org/\nchecks: { links: error }\n",
+    );
+    assert!(!check("and raises them again", &["site.yaml"], false));
     site.write(
         "content/faq/a.md",
         "---\ntitle: First\n---\n\n## Details\n\nBack.\n",

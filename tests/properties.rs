@@ -205,6 +205,7 @@ fn no_text_panics_the_guard_or_the_renderer() {
         contacts: &[],
         strings: &strings,
         language: None,
+        broken_links: quire::error::Severity::Error,
     };
     let syntaxes = quire::highlight::Syntaxes::default();
     let kept = Default::default();
