@@ -358,10 +358,12 @@ fn expected_fields(message: &str) -> Vec<&str> {
     expected.split('`').skip(1).step_by(2).collect()
 }
 
-/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
+/// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo
+/// (and about as long: `sidebar_position` is no misspelt `description`).
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
+        .filter(|c| c.len().abs_diff(word.len()) <= 2)
         .map(|c| (edit_distance(word, c), *c))
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 2).max(1))
         .min_by_key(|(d, _)| *d)

@@ -9,7 +9,7 @@ use ahash::AHashMap;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::config::{closest, unknown_field};
+use crate::config::closest;
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::languages::{self, ContentLanguage};
@@ -34,11 +34,14 @@ const FRONT_MATTER_KEYS: &[&str] = &[
     "extra",
 ];
 
-/// What an author may write between the `---` lines.
+/// What an author may write between the `---` lines. Keys written for other tools (Hugo's
+/// `linkTitle`, Jekyll's `layout`, Docusaurus's `sidebar_position`) are kept under `extra` and
+/// reported once per key; a single tag may be written without a list, a numeric title as is.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    #[serde(default, deserialize_with = "scalar_text")]
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "scalar_text")]
     pub description: Option<String>,
     pub date: Option<String>,
     pub updated: Option<String>,
@@ -47,15 +50,83 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub template: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub tags: Vec<String>,
     /// Old URLs of the page, each published as a redirect to it (see aliases.rs).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub aliases: Vec<String>,
     /// Sections only: how their pages are ordered (`weight`, `date` or `title`).
     pub sort_by: Option<SortBy>,
     #[serde(default)]
     pub extra: std::collections::BTreeMap<String, yaml::Value>,
+    /// Keys quire does not know, until `parse_document` moves them into `extra`.
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, yaml::Value>,
+    /// The names of those keys, for the warning `assemble` gives once per key.
+    #[serde(skip)]
+    pub foreign_keys: Vec<String>,
+}
+
+/// Text written as a YAML string, number or boolean (`title: 2024`).
+fn scalar_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("text")
+        }
+        fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_owned()))
+        }
+        fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E>(self, v: f64) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_bool<E>(self, v: bool) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Text)
+}
+
+/// A list of text, or one item written alone (`tags: rust`).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<String>, D::Error> {
+    struct List;
+    impl<'de> serde::de::Visitor<'de> for List {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a sequence, or one text")
+        }
+        fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(vec![v.to_owned()])
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    d.deserialize_any(List)
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -558,6 +629,7 @@ pub fn assemble(
     }
     languages::link_translations(&mut site, language_count);
 
+    diags.extend(foreign_key_warnings(&site));
     check_unique_paths(&site, &mut diags);
     sort_site(&mut site);
     site.warnings = diags
@@ -659,6 +731,45 @@ fn implicit_section_doc(dir: &Path, title: &str) -> Document {
     }
 }
 
+/// One warning per front matter key quire does not know, at its first use (in file order):
+/// content written for another tool repeats its keys on every page.
+fn foreign_key_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut docs: Vec<&Document> = (site.pages.iter().map(|p| &*p.doc))
+        .chain(site.sections.iter().map(|s| &*s.doc))
+        .filter(|d| !d.meta.foreign_keys.is_empty())
+        .collect();
+    docs.sort_by(|a, b| a.source.cmp(&b.source));
+    let mut first: std::collections::BTreeMap<&str, (&Document, usize)> = Default::default();
+    for doc in docs {
+        for key in &doc.meta.foreign_keys {
+            first.entry(key).or_insert((doc, 0)).1 += 1;
+        }
+    }
+    let mut warnings: Vec<Diagnostic> = first
+        .into_iter()
+        .map(|(key, (doc, files))| {
+            let also = match files {
+                1 => String::new(),
+                n => format!(" (in {n} files; the first is shown)"),
+            };
+            let d = Diagnostic::warning(
+                &doc.source,
+                format!("front matter key `{key}` is not one of quire's: it is kept as `page.extra.{key}`{also}"),
+            );
+            let d = match closest(key, FRONT_MATTER_KEYS) {
+                Some(best) => d.help(format!("did you mean `{best}`? README.md, Content, lists the keys")),
+                None => d.help("README.md, Content, lists the keys quire reads; custom values may also go under `extra:`"),
+            };
+            let line = doc.key_line(key);
+            let mut d = d.at(line, 1);
+            d.source_line = doc.line_text(line).map(str::to_owned);
+            d
+        })
+        .collect();
+    warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    warnings
+}
+
 fn claim_conflict(a: &Path, b: &Path, path: &str) -> Diagnostic {
     Diagnostic::error(
         b,
@@ -735,12 +846,16 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         text.to_owned()
     };
     let (front, body, body_line) = split_front_matter(&text, source)?;
-    let meta: FrontMatter = match front {
+    let mut meta: FrontMatter = match front {
         Some(yaml_text) if !yaml_text.trim().is_empty() => {
             yaml::from_str(yaml_text).map_err(|e| front_matter_error(e, &text, source))?
         }
         _ => FrontMatter::default(),
     };
+    for (key, value) in std::mem::take(&mut meta.unknown) {
+        meta.extra.entry(key.clone()).or_insert(value);
+        meta.foreign_keys.push(key);
+    }
     let date = parse_date_field(&meta.date, "date", &text, source)?;
     let updated = parse_date_field(&meta.updated, "updated", &text, source)?;
     let (title, title_from_heading) = match &meta.title {
@@ -798,24 +913,13 @@ fn split_front_matter<'a>(
 }
 
 fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
-    let mut d = match unknown_field(&e.message) {
-        Some(key) => {
-            let d = Diagnostic::error(source, format!("unknown front matter key `{key}`"));
-            match closest(key, FRONT_MATTER_KEYS) {
-                Some(best) => d.help(format!(
-                    "did you mean `{best}`? Custom values go under `extra:`"
-                )),
-                None => d.help("put custom values under `extra:`"),
-            }
-        }
-        None if e.message.contains("expected a sequence") => {
-            Diagnostic::error(source, format!("invalid front matter: {}", e.message)).help(
-                "this key takes a list: `tags: [提现, 账户安全]`, or one item per line after `- `",
-            )
-        }
-        None => Diagnostic::error(source, format!("invalid front matter: {}", e.message))
-            .help("check the YAML on this line: indent with spaces, quote text that contains `: `"),
+    let help = if e.message.contains("expected a sequence") {
+        "this key takes a list: `tags: [提现, 账户安全]`, or one item per line after `- `"
+    } else {
+        "check the YAML on this line: indent with spaces, quote text that contains `: `"
     };
+    let mut d =
+        Diagnostic::error(source, format!("invalid front matter: {}", e.message)).help(help);
     // The YAML text starts on line 2 of the file, after the opening `---`.
     d = d
         .at(e.line.map_or(2, |l| l + 1), e.column.unwrap_or(1))
@@ -903,9 +1007,9 @@ mod tests {
             "{}",
             e.diagnostics[0].message
         );
-        let e = doc("---\ntitle: x\ntitel: y\n---\n").unwrap_err();
-        assert_eq!(e.diagnostics[0].message, "unknown front matter key `titel`");
-        assert_eq!(e.diagnostics[0].line, Some(3));
+        let d = doc("---\ntitle: x\ntitel: y\n---\n").unwrap();
+        assert_eq!(d.meta.foreign_keys, ["titel"]);
+        assert_eq!(d.key_line("titel"), 3);
         let e = doc("---\ndate: 2026-02-30\n---\n").unwrap_err();
         assert_eq!(e.diagnostics[0].message, "`date: 2026-02-30` is not a date");
         assert_eq!(e.diagnostics[0].line, Some(2));

@@ -61,7 +61,14 @@ impl Date {
             "" | "Z" | "z" => 0,
             _ => {
                 let sign: i16 = if zone.starts_with('-') { -1 } else { 1 };
-                let (h, m) = zone[1..].split_once(':')?;
+                // `+08:00`, or without the colon as Jekyll writes it (`+0800`), or hours alone.
+                let zone = &zone[1..];
+                let (h, m) = match (zone.split_once(':'), zone.len()) {
+                    (Some(hm), _) => hm,
+                    (None, 4) => zone.split_at(2),
+                    (None, 2) => (zone, "00"),
+                    _ => return None,
+                };
                 let (h, m): (i16, i16) = (digits(h, 2)?, digits(m, 2)?);
                 if h > 23 || m > 59 {
                     return None;
@@ -137,6 +144,15 @@ mod tests {
             Date::parse("2026-11-24T08:30:05+08:00").unwrap().rfc3339(),
             "2026-11-24T08:30:05+08:00"
         );
+        // Jekyll's form, and an offset in hours alone.
+        assert_eq!(
+            Date::parse("2020-01-01 10:00:00 +0800").unwrap().rfc3339(),
+            "2020-01-01T10:00:00+08:00"
+        );
+        assert_eq!(
+            Date::parse("2020-01-01T10:00:00-05").unwrap().rfc3339(),
+            "2020-01-01T10:00:00-05:00"
+        );
         assert_eq!(Date::parse("2024-02-29").unwrap().day, 29);
     }
 
@@ -149,6 +165,7 @@ mod tests {
             "26-1-1",
             "yesterday",
             "2026-11-24T25:00",
+            "2026-11-24 08:30 +080",
             "",
         ] {
             assert!(Date::parse(bad).is_none(), "{bad}");

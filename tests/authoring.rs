@@ -256,7 +256,7 @@ fn tags_that_are_not_a_list_or_give_no_url_fail_with_their_line() {
     let run = site.build().failed();
     assert!(
         run.stderr.contains(
-            "error: invalid front matter: tags: invalid type: integer `3`, expected a sequence\n  --> content/a.md:3:7\n  |\n3 | tags: 3\n"
+            "error: invalid front matter: tags: invalid type: integer `3`, expected a sequence, or one text\n  --> content/a.md:3:7\n  |\n3 | tags: 3\n"
         ),
         "{}",
         run.stderr

@@ -424,3 +424,48 @@ fn stale_files_vanish_on_rebuild_but_only_inside_quires_folder() {
     assert!(!site.exists("public/b"), "a deleted article's page is gone");
     assert!(site.exists("content/a.md"));
 }
+
+#[test]
+fn front_matter_written_for_other_tools_builds_with_one_warning_per_key() {
+    let site = TestSite::new()
+        .file(
+            "content/a.md",
+            "---\ntitle: Jekyll post\nlayout: post\ndate: 2020-01-01 10:00:00 +0800\ntags: single\n---\n\nA.\n",
+        )
+        .file(
+            "content/b.md",
+            "---\ntitle: 2023\nlayout: docs\nlinkTitle: Short\nsidebar_position: 2\n---\n\nB.\n",
+        )
+        .file(
+            "templates/page.html",
+            "{{ page.title }}|{{ page.extra.layout }}|{{ page.extra.linkTitle | default(value='-') }}",
+        );
+    let run = site.build().ok();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning") || l.starts_with("  -->"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: front matter key `layout` is not one of quire's: it is kept as `page.extra.layout` (in 2 files; the first is shown)",
+            "  --> content/a.md:3:1",
+            "warning: front matter key `linkTitle` is not one of quire's: it is kept as `page.extra.linkTitle`",
+            "  --> content/b.md:4:1",
+            "warning: front matter key `sidebar_position` is not one of quire's: it is kept as `page.extra.sidebar_position`",
+            "  --> content/b.md:5:1",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("3 | layout: post"), "{}", run.stderr);
+    assert_eq!(site.read("public/a/index.html"), "Jekyll post|post|-");
+    assert_eq!(site.read("public/b/index.html"), "2023|docs|Short");
+    assert!(site.exists("public/tags/single/index.html"));
+    assert!(
+        site.read("public/atom.xml")
+            .contains("2020-01-01T10:00:00+08:00")
+    );
+    site.quire(&["build", "--strict"]).failed();
+}
