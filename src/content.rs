@@ -59,6 +59,9 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     #[serde(default)]
     pub extra: std::collections::BTreeMap<String, yaml::Value>,
+    /// Zola's taxonomies (`[taxonomies]`, `tags = [...]`): its `tags` are read as `tags`.
+    #[serde(default)]
+    taxonomies: std::collections::BTreeMap<String, Terms>,
     /// Keys quire does not know, until `parse_document` moves them into `extra`.
     #[serde(flatten)]
     unknown: std::collections::BTreeMap<String, yaml::Value>,
@@ -66,6 +69,10 @@ pub struct FrontMatter {
     #[serde(skip)]
     pub foreign_keys: Vec<String>,
 }
+
+/// The terms of one of Zola's taxonomies.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+struct Terms(#[serde(deserialize_with = "one_or_many")] Vec<String>);
 
 /// Text written as a YAML string, number or boolean (`title: 2024`).
 fn scalar_text<'de, D: serde::Deserializer<'de>>(
@@ -174,14 +181,14 @@ impl Document {
             && self.body_line == other.body_line
     }
 
-    /// The file line (1-based) of front matter key `key`, for errors about its value; line 1
-    /// when it is not written at the start of a line.
+    /// The file line (1-based) of front matter key `key` (`key:` in YAML, `key =` in TOML), for
+    /// errors about its value; line 1 when it is not written at the start of a line.
     pub fn key_line(&self, key: &str) -> usize {
         self.front_matter
             .lines()
             .position(|l| {
                 l.strip_prefix(key)
-                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+                    .is_some_and(|rest| rest.trim_start().starts_with([':', '=']))
             })
             .map_or(1, |i| i + 2)
     }
@@ -752,15 +759,19 @@ fn foreign_key_warnings(site: &Site) -> Vec<Diagnostic> {
                 1 => String::new(),
                 n => format!(" (in {n} files; the first is shown)"),
             };
+            let kept = match key.strip_prefix("taxonomies.") {
+                Some(name) => format!("the taxonomy `{name}` is not read: quire has tags only"),
+                None => format!("it is kept as `page.extra.{key}`"),
+            };
             let d = Diagnostic::warning(
                 &doc.source,
-                format!("front matter key `{key}` is not one of quire's: it is kept as `page.extra.{key}`{also}"),
+                format!("front matter key `{key}` is not one of quire's: {kept}{also}"),
             );
             let d = match closest(key, FRONT_MATTER_KEYS) {
                 Some(best) => d.help(format!("did you mean `{best}`? README.md, Content, lists the keys")),
                 None => d.help("README.md, Content, lists the keys quire reads; custom values may also go under `extra:`"),
             };
-            let line = doc.key_line(key);
+            let line = doc.key_line(key.rsplit('.').next().unwrap_or(key));
             let mut d = d.at(line, 1);
             d.source_line = doc.line_text(line).map(str::to_owned);
             d
@@ -845,16 +856,29 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
     } else {
         text.to_owned()
     };
-    let (front, body, body_line) = split_front_matter(&text, source)?;
-    let mut meta: FrontMatter = match front {
-        Some(yaml_text) if !yaml_text.trim().is_empty() => {
-            yaml::from_str(yaml_text).map_err(|e| front_matter_error(e, &text, source))?
+    let Split {
+        front,
+        body,
+        body_line,
+    } = split_front_matter(&text, source)?;
+    let mut meta = match front {
+        Some((front, _)) if front.trim().is_empty() => FrontMatter::default(),
+        Some((front, format)) => match format {
+            Format::Yaml => yaml::from_str(front),
+            Format::Toml => crate::toml_text::from_str(front),
         }
-        _ => FrontMatter::default(),
+        .map_err(|e| front_matter_error(e, format, &text, source))?,
+        None => FrontMatter::default(),
     };
     for (key, value) in std::mem::take(&mut meta.unknown) {
         meta.extra.entry(key.clone()).or_insert(value);
         meta.foreign_keys.push(key);
+    }
+    for (name, Terms(terms)) in std::mem::take(&mut meta.taxonomies) {
+        match name.as_str() {
+            "tags" if meta.tags.is_empty() => meta.tags = terms,
+            _ => meta.foreign_keys.push(format!("taxonomies.{name}")),
+        }
     }
     let date = parse_date_field(&meta.date, "date", &text, source)?;
     let updated = parse_date_field(&meta.updated, "updated", &text, source)?;
@@ -878,7 +902,7 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         title_from_heading,
         date,
         updated,
-        front_matter: front.unwrap_or_default().to_owned(),
+        front_matter: front.map_or("", |(front, _)| front).to_owned(),
         body: body.to_owned(),
         body_line,
         fingerprint,
@@ -886,19 +910,42 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
     })
 }
 
-/// Returns (front matter text, body, body's first line number).
-fn split_front_matter<'a>(
-    text: &'a str,
-    source: &Path,
-) -> Result<(Option<&'a str>, &'a str, usize)> {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return Ok((None, text, 1));
+/// How front matter is written: YAML between `---` lines, or TOML between `+++` (Hugo, Zola).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Yaml,
+    Toml,
+}
+
+/// A markdown file cut in two: its front matter (text and format), and its body with the
+/// file line the body starts on.
+struct Split<'a> {
+    front: Option<(&'a str, Format)>,
+    body: &'a str,
+    body_line: usize,
+}
+
+fn split_front_matter<'a>(text: &'a str, source: &Path) -> Result<Split<'a>> {
+    let (fence, format) = match text.get(..4) {
+        Some("---\n") => ("---", Format::Yaml),
+        Some("+++\n") => ("+++", Format::Toml),
+        _ => {
+            return Ok(Split {
+                front: None,
+                body: text,
+                body_line: 1,
+            });
+        }
     };
+    let rest = &text[4..];
     let mut offset = 0;
     for (i, line) in rest.split_inclusive('\n').enumerate() {
-        if line.trim_end() == "---" {
-            let body = &rest[offset + line.len()..];
-            return Ok((Some(&rest[..offset]), body, i + 3));
+        if line.trim_end() == fence {
+            return Ok(Split {
+                front: Some((&rest[..offset], format)),
+                body: &rest[offset + line.len()..],
+                body_line: i + 3,
+            });
         }
         offset += line.len();
     }
@@ -908,15 +955,25 @@ fn split_front_matter<'a>(
     )
     .at(1, 1)
     .with_source(text)
-    .help("add a line with only `---` after the last front matter line")
+    .help(format!(
+        "add a line with only `{fence}` after the last front matter line"
+    ))
     .into())
 }
 
-fn front_matter_error(e: yaml::YamlError, text: &str, source: &Path) -> Error {
-    let help = if e.message.contains("expected a sequence") {
-        "this key takes a list: `tags: [提现, 账户安全]`, or one item per line after `- `"
-    } else {
-        "check the YAML on this line: indent with spaces, quote text that contains `: `"
+fn front_matter_error(e: yaml::YamlError, format: Format, text: &str, source: &Path) -> Error {
+    let list = e.message.contains("expected a sequence");
+    let help = match (format, list) {
+        (Format::Yaml, true) => {
+            "this key takes a list: `tags: [提现, 账户安全]`, or one item per line after `- `"
+        }
+        (Format::Yaml, false) => {
+            "check the YAML on this line: indent with spaces, quote text that contains `: `"
+        }
+        (Format::Toml, true) => "this key takes a list: `tags = [\"提现\", \"账户安全\"]`",
+        (Format::Toml, false) => {
+            "check the TOML on this line: `key = \"text\"`, `key = 3`, lists as `[\"a\", \"b\"]`"
+        }
     };
     let mut d =
         Diagnostic::error(source, format!("invalid front matter: {}", e.message)).help(help);

@@ -27,6 +27,7 @@ pub mod serve;
 mod tags;
 pub mod templates;
 pub mod theme;
+mod toml_text;
 pub mod url;
 pub mod watch;
 mod yaml;

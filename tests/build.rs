@@ -469,3 +469,42 @@ fn front_matter_written_for_other_tools_builds_with_one_warning_per_key() {
     );
     site.quire(&["build", "--strict"]).failed();
 }
+
+#[test]
+fn toml_front_matter_as_hugo_and_zola_write_it() {
+    let site = TestSite::new()
+        .file(
+            "content/z.md",
+            "+++\ntitle = \"Zola page\"\ndate = 2021-03-04T10:00:00+08:00\nweight = 2\n[taxonomies]\ntags = [\"rust\"]\ncategories = [\"x\"]\n[extra]\nmood = \"calm\"\n+++\n\nBody.\n",
+        )
+        .file("templates/page.html", "{{ page.title }}|{{ page.extra.mood }}");
+    let run = site.build().ok();
+    assert_eq!(site.read("public/z/index.html"), "Zola page|calm");
+    assert!(site.exists("public/tags/rust/index.html"));
+    assert!(
+        site.read("public/atom.xml")
+            .contains("2021-03-04T10:00:00+08:00")
+    );
+    assert!(
+        run.stderr.contains("warning: front matter key `taxonomies.categories` is not one of quire's: the taxonomy `categories` is not read: quire has tags only\n  --> content/z.md:7:1"),
+        "{}",
+        run.stderr
+    );
+    assert_fails_and_keeps_site(
+        "content/b.md",
+        b"+++\ntitle = \"B\"\nweight = \n+++\n",
+        &[
+            "error: invalid front matter:",
+            "--> content/b.md:3:10",
+            "help: check the TOML on this line",
+        ],
+    );
+    assert_fails_and_keeps_site(
+        "content/b.md",
+        b"+++\ntitle = \"B\"\n",
+        &[
+            "the front matter that opens on line 1 is never closed",
+            "help: add a line with only `+++`",
+        ],
+    );
+}
