@@ -60,8 +60,12 @@ pub struct Rendered {
     pub key: u64,
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// Every heading id on the page, in order.
+    /// Every heading id on the page, in order (the title's first, when it is the body's `#`
+    /// heading), then the anchors raw HTML names (`<a id="x">`, `<a name="x">`).
     pub heading_ids: Vec<String>,
+    /// The id of the title when it was the body's first `# heading`, which the template shows
+    /// instead: links written for GitHub (`tty.md#tty`) lead to it.
+    pub title_id: Option<String>,
     pub summary: String,
     pub sections: Vec<TextSection>,
     pub links: Vec<Link>,
@@ -141,6 +145,9 @@ pub fn render(
     let mut heading: Option<(usize, Option<String>, Vec<String>, usize)> = None;
     let mut heading_text = String::new();
     let mut skip_first_h1 = doc.title_from_heading;
+    let mut title_id = None;
+    // `id` and `name` attributes of raw HTML (`<a id="DEP0111"></a>`), which links may reach.
+    let mut html_anchors: Vec<String> = Vec::new();
     let mut skipping = false;
     let mut word_count = 0;
     let mut cjk_count = 0;
@@ -163,6 +170,8 @@ pub fn render(
                 if skip_first_h1 && level == HeadingLevel::H1 && events.is_empty() {
                     skip_first_h1 = false;
                     skipping = true;
+                    let base = id.map_or_else(|| heading_id(&doc.title), |id| id.to_string());
+                    title_id = Some(unique_id(&base, &mut used_ids));
                     continue;
                 }
                 skip_first_h1 = false;
@@ -260,6 +269,10 @@ pub fn render(
             }
             Event::Html(ref html) | Event::InlineHtml(ref html) if html.trim() == MORE_MARKER => {
                 summary_end.get_or_insert(events.len());
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                html_anchors.extend(anchor_ids(html));
+                events.push(event);
             }
             Event::Start(Tag::Paragraph) => {
                 paragraph_start = Some(events.len());
@@ -377,7 +390,10 @@ pub fn render(
     for d in &mut diags {
         d.source_line = d.line.and_then(|l| doc.line_text(l)).map(str::to_owned);
     }
-    let heading_ids = headings.iter().map(|(_, id, _)| id.clone()).collect();
+    let heading_ids = (title_id.iter().cloned())
+        .chain(headings.iter().map(|(_, id, _)| id.clone()))
+        .chain(html_anchors)
+        .collect();
     // About 200 Latin words or 400 CJK characters a minute.
     let minutes = (word_count - cjk_count) as f64 / 200.0 + cjk_count as f64 / 400.0;
     let mut rendered = Rendered {
@@ -385,6 +401,7 @@ pub fn render(
         html,
         toc: nest_toc(headings),
         heading_ids,
+        title_id,
         summary,
         sections,
         links,
@@ -532,6 +549,23 @@ fn is_mark(c: char) -> bool {
 }
 
 /// GitHub's de-duplication: the second `a` becomes `a-1`, the third `a-2`.
+/// The values of the `id` and `name` attributes in a piece of raw HTML.
+fn anchor_ids(html: &str) -> impl Iterator<Item = String> + '_ {
+    html.match_indices(['i', 'n']).filter_map(move |(at, _)| {
+        let before = html[..at].chars().next_back()?;
+        let rest = &html[at..];
+        let rest = rest
+            .strip_prefix("id=")
+            .or_else(|| rest.strip_prefix("name="))?;
+        if !before.is_ascii_whitespace() {
+            return None;
+        }
+        let quote = rest.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+        let value = rest[1..].split(quote).next()?;
+        (!value.is_empty() && rest[1..].len() > value.len()).then(|| value.to_owned())
+    })
+}
+
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
     let base = if base.is_empty() { "section" } else { base };
     if used.insert(base.to_owned()) {

@@ -75,6 +75,8 @@ struct PageView<'a, Toc> {
     list: Keyed<Value>,
     permalink: String,
     updated: Option<Ymd>,
+    /// The title's heading id, when the title was the body's `# heading`.
+    title_id: Option<&'a str>,
     extra: &'a BTreeMap<String, yaml::Value>,
     content: Keyed<&'a str>,
     toc: Keyed<Toc>,
@@ -106,6 +108,7 @@ struct SectionView<'a> {
     description: &'a str,
     path: &'a str,
     permalink: String,
+    title_id: Option<&'a str>,
     extra: &'a BTreeMap<String, yaml::Value>,
     content: Keyed<&'a str>,
     toc: Keyed<&'a [TocEntry]>,
@@ -615,6 +618,7 @@ fn page_context<'a, Toc: Clone>(
             list: listed(index),
             permalink: data.config.permalink(&page.path),
             updated: page.doc.updated.map(Ymd),
+            title_id: rendered.title_id.as_deref(),
             extra: &page.doc.meta.extra,
             content: Keyed {
                 value: &rendered.html,
@@ -727,6 +731,7 @@ fn section_view<'a>(
         description: section.doc.meta.description.as_deref().unwrap_or(""),
         path: &section.path,
         permalink: data.config.permalink(&section.path),
+        title_id: data.sections[index].title_id.as_deref(),
         extra: &section.doc.meta.extra,
         content: Keyed {
             value: &data.sections[index].html,

@@ -508,3 +508,31 @@ fn toml_front_matter_as_hugo_and_zola_write_it() {
         ],
     );
 }
+
+#[test]
+fn links_reach_a_title_taken_from_the_body_and_anchors_of_raw_html() {
+    let site = TestSite::new()
+        .file(
+            "content/a.md",
+            "# TTY\n\nIntro.\n\n## TTY\n\n<a id=\"legacy\"></a>Old text <span name='also'>x</span>\n",
+        )
+        .file(
+            "content/b.md",
+            page("B", "[t](a.md#tty) [again](a.md#tty-1) [old](a.md#legacy) [also](a.md#also) [no](a.md#nothing)"),
+        );
+    let run = site.build().ok();
+    let broken: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: the link"))
+        .collect();
+    assert_eq!(
+        broken,
+        ["warning: the link `a.md#nothing` points to a heading `#nothing` that does not exist"],
+        "{}",
+        run.stderr
+    );
+    let html = site.read("public/a/index.html");
+    assert!(html.contains("<h1 id=\"tty\">TTY</h1>"), "{html}");
+    assert!(html.contains("<h2 id=\"tty-1\">"), "{html}");
+}
