@@ -8,7 +8,7 @@ use crate::error::{Diagnostic, Error, Result};
 const FILES: &[(&str, &str)] = &[
     (
         "site.yaml",
-        "# Site settings: see README.md for every key.\ntitle: My documentation\ndescription: Answers for our readers\nbase_url: https://example.org/\nlanguage: en\ntheme: default\n",
+        "# Site settings: see README.md for every key.\ntitle: My documentation\ndescription: Answers for our readers\nbase_url: https://example.org/\nlanguage: en\ntheme: default\n# A link to a page or heading that does not exist fails the build (warning: only reports it).\nchecks:\n  links: error\n",
     ),
     (
         "content/_index.md",

@@ -226,6 +226,20 @@ fn init_creates_a_site_that_builds() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(dir.join("public/guide/getting-started/index.html").exists());
+    // A new site keeps its links honest: a broken one fails its build.
+    let article = dir.join("content/guide/getting-started.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text + "\n[gone](gone.md)\n").unwrap();
+    let run = std::process::Command::new(quire)
+        .args(["build", "--root"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr)
+            .contains("error: the link `gone.md` points to a page that does not exist")
+    );
     let again = std::process::Command::new(quire)
         .arg("init")
         .arg(&dir)
