@@ -875,9 +875,14 @@ pub fn parse_document(text: &str, source: &Path) -> Result<Document> {
         meta.foreign_keys.push(key);
     }
     for (name, Terms(terms)) in std::mem::take(&mut meta.taxonomies) {
-        match name.as_str() {
-            "tags" if meta.tags.is_empty() => meta.tags = terms,
-            _ => meta.foreign_keys.push(format!("taxonomies.{name}")),
+        if name == "tags" {
+            for term in terms {
+                if !meta.tags.contains(&term) {
+                    meta.tags.push(term);
+                }
+            }
+        } else {
+            meta.foreign_keys.push(format!("taxonomies.{name}"));
         }
     }
     let date = parse_date_field(&meta.date, "date", &text, source)?;
@@ -1064,6 +1069,13 @@ mod tests {
             "{}",
             e.diagnostics[0].message
         );
+        let d = doc("+++\ntags = [\"a\"]\n[taxonomies]\ntags = [\"a\", \"b\"]\n+++\n").unwrap();
+        assert_eq!(
+            d.meta.tags,
+            ["a", "b"],
+            "Zola's taxonomy tags join the tags, once each"
+        );
+        assert!(d.meta.foreign_keys.is_empty());
         let d = doc("---\ntitle: x\ntitel: y\n---\n").unwrap();
         assert_eq!(d.meta.foreign_keys, ["titel"]);
         assert_eq!(d.key_line("titel"), 3);

@@ -489,18 +489,19 @@ fn toml_front_matter_as_hugo_and_zola_write_it() {
     let site = TestSite::new()
         .file(
             "content/z.md",
-            "+++\ntitle = \"Zola page\"\ndate = 2021-03-04T10:00:00+08:00\nweight = 2\n[taxonomies]\ntags = [\"rust\"]\ncategories = [\"x\"]\n[extra]\nmood = \"calm\"\n+++\n\nBody.\n",
+            "+++\ntitle = \"Zola page\"\ndate = 2021-03-04T10:00:00+08:00\nweight = 2\ntags = [\"web\"]\n[taxonomies]\ntags = [\"rust\", \"web\"]\ncategories = [\"x\"]\n[extra]\nmood = \"calm\"\n+++\n\nBody.\n",
         )
         .file("templates/page.html", "{{ page.title }}|{{ page.extra.mood }}");
     let run = site.build().ok();
     assert_eq!(site.read("public/z/index.html"), "Zola page|calm");
     assert!(site.exists("public/tags/rust/index.html"));
+    assert!(site.exists("public/tags/web/index.html"));
     assert!(
         site.read("public/atom.xml")
             .contains("2021-03-04T10:00:00+08:00")
     );
     assert!(
-        run.stderr.contains("warning: front matter key `taxonomies.categories` is not one of quire's: the taxonomy `categories` is not read: quire has tags only\n  --> content/z.md:7:1"),
+        run.stderr.contains("warning: front matter key `taxonomies.categories` is not one of quire's: the taxonomy `categories` is not read: quire has tags only\n  --> content/z.md:8:1"),
         "{}",
         run.stderr
     );
