@@ -548,7 +548,6 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x0DFF | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
-/// GitHub's de-duplication: the second `a` becomes `a-1`, the third `a-2`.
 /// The values of the `id` and `name` attributes in a piece of raw HTML.
 fn anchor_ids(html: &str) -> impl Iterator<Item = String> + '_ {
     html.match_indices(['i', 'n']).filter_map(move |(at, _)| {
@@ -566,6 +565,7 @@ fn anchor_ids(html: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
+/// GitHub's de-duplication: the second `a` becomes `a-1`, the third `a-2`.
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
     let base = if base.is_empty() { "section" } else { base };
     if used.insert(base.to_owned()) {
