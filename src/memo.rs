@@ -71,6 +71,11 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         self.kept.insert(key, value);
     }
 
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
     /// Ends a pass that looked up every input of the stage: keeps exactly what it used.
     pub fn keep(&mut self, used: impl IntoIterator<Item = (K, V)>) {
         self.kept.clear();

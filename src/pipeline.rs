@@ -174,7 +174,8 @@ pub struct BuildCache {
     renderer: Option<Arc<Renderer>>,
     /// Section views and pages' entries converted to template values, by their hashes.
     template_values: TemplateValues,
-    /// Each page's search tokens, by its title and rendered markdown.
+    /// Each page's search tokens, by its title and rendered markdown (only after builds that
+    /// defer the index, as `quire serve`'s do).
     search_tokens: Memo<u64, Arc<search::PageTokens>>,
     /// Each document's broken links, by the document and every path and heading it may reach.
     broken_links: Memo<u64, Arc<[Diagnostic]>>,
@@ -390,6 +391,7 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
                     &pages,
                     &sections,
                     &mut cache.search_tokens,
+                    options.defer_search,
                 )
             });
             let search = match (search, options.defer_search) {
@@ -523,14 +525,15 @@ pub fn render_site_cached(options: &BuildOptions, cache: &mut BuildCache) -> Res
     })
 }
 
-/// What the search indexes are made of; each page's tokens are counted once and kept while its
-/// title and text are unchanged.
+/// What the search indexes are made of; each page's tokens are counted once and, when `keep`,
+/// kept while its title and text are unchanged.
 fn search_input(
     languages: &[Language],
     docs: &[(&Document, &str, usize)],
     pages: &[Arc<Rendered>],
     sections: &[Arc<Rendered>],
     memo: &mut Memo<u64, Arc<search::PageTokens>>,
+    keep: bool,
 ) -> SearchInput {
     let pages: Vec<(String, String, Arc<Rendered>)> = docs
         .iter()
@@ -551,7 +554,13 @@ fn search_input(
             (key, tokens)
         })
         .collect();
-    memo.keep(counted.iter().cloned());
+    // The tokens are a tenth of a build's memory. Only a build that merges its index later
+    // (`defer_search`: `quire serve`, the one caller that builds again) keeps them; one that
+    // writes its index now frees them with it, before the templates run.
+    match keep {
+        true => memo.keep(counted.iter().cloned()),
+        false => memo.keep([]),
+    }
     let mut by_language: Vec<(String, LanguagePages)> = languages
         .iter()
         .map(|l| (l.root.clone(), LanguagePages::default()))
@@ -643,6 +652,32 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_build_that_defers_its_index_keeps_the_search_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "---\ntitle: A\n---\n\n提现\n",
+        )
+        .unwrap();
+        let options = BuildOptions {
+            root: dir.path().to_owned(),
+            ..BuildOptions::default()
+        };
+        let mut cache = BuildCache::default();
+        let built = render_site_cached(&options, &mut cache).unwrap();
+        assert!(built.files.iter().any(|f| f.path == "search/meta.json"));
+        assert!(cache.search_tokens.is_empty(), "freed with the index");
+        let deferred = BuildOptions {
+            defer_search: true,
+            ..options
+        };
+        let built = render_site_cached(&deferred, &mut cache).unwrap();
+        assert!(built.search.is_some());
+        assert!(!cache.search_tokens.is_empty(), "kept for the next build");
+    }
 
     #[test]
     fn an_edit_beside_a_code_block_does_not_highlight_it_again() {
