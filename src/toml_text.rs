@@ -1,5 +1,5 @@
 //! The only door to the TOML library: Hugo and Zola write front matter as TOML between `+++`
-//! lines. It is read here into a plain value, so both kinds of front matter go through the
+//! lines. Its dates are turned into text here, so both kinds of front matter go through the
 //! same checks (content.rs) and YAML stays behind yaml.rs alone.
 
 use serde::de::DeserializeOwned;
@@ -7,37 +7,57 @@ use serde::de::DeserializeOwned;
 use crate::yaml::YamlError;
 
 /// Parses TOML `text` as a `T`. Dates and times are handed over as their text
-/// (`2026-11-24T08:30:00+08:00`), as YAML gives them. A problem is reported like a YAML one,
-/// with its place inside `text` when the parser knows it.
+/// (`2026-11-24T08:30:00+08:00`), as YAML gives them. A problem is reported like a YAML one:
+/// `key: message`, at its place inside `text` (for a value of the wrong type, its key's line).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
+    let mut value = toml::Value::Table(toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map(|s| place(text, s.start)).unzip();
         YamlError {
             message: e.message().trim_end().to_owned(),
             line,
             column,
         }
-    })?;
-    serde_json::from_value(plain(toml::Value::Table(table))).map_err(|e| YamlError {
-        message: e.to_string(),
-        line: None,
-        column: None,
+    })?);
+    dates_as_text(&mut value);
+    T::deserialize(value).map_err(|e| {
+        // Deserializing a value, toml knows the key (its message ends "in `extra.mood`"), not
+        // the place: the key's line is looked up.
+        let shown = e.to_string();
+        let key = shown
+            .split_once("\nin `")
+            .and_then(|(_, rest)| rest.split('`').next());
+        let line = key.and_then(|k| key_line(text, k));
+        YamlError {
+            message: match key {
+                Some(key) => format!("{key}: {}", e.message().trim_end()),
+                None => e.message().trim_end().to_owned(),
+            },
+            line,
+            column: line.map(|_| 1),
+        }
     })
 }
 
-fn plain(value: toml::Value) -> serde_json::Value {
-    use serde_json::Value as Plain;
+fn dates_as_text(value: &mut toml::Value) {
     match value {
-        toml::Value::String(s) => Plain::String(s),
-        toml::Value::Integer(i) => Plain::from(i),
-        toml::Value::Float(f) => Plain::from(f),
-        toml::Value::Boolean(b) => Plain::Bool(b),
-        toml::Value::Datetime(d) => Plain::String(d.to_string()),
-        toml::Value::Array(items) => Plain::Array(items.into_iter().map(plain).collect()),
-        toml::Value::Table(table) => {
-            Plain::Object(table.into_iter().map(|(k, v)| (k, plain(v))).collect())
-        }
+        toml::Value::Datetime(d) => *value = toml::Value::String(d.to_string()),
+        toml::Value::Array(items) => items.iter_mut().for_each(dates_as_text),
+        toml::Value::Table(table) => table.iter_mut().for_each(|(_, v)| dates_as_text(v)),
+        _ => {}
     }
+}
+
+/// The line (1-based, in `text`) where the last part of a dotted key is set: `mood` of
+/// `extra.mood` in `mood = "calm"` after `[extra]`.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    let last = key.rsplit('.').next()?;
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(last)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
@@ -53,6 +73,7 @@ fn place(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use std::collections::BTreeMap;
 
     #[test]
@@ -63,5 +84,23 @@ mod tests {
         assert_eq!(value["updated"], "2021-03-04T10:00:00+08:00");
         let err = from_str::<BTreeMap<String, String>>("title = \"a\"\nweight = \n").unwrap_err();
         assert_eq!((err.line, err.column), (Some(2), Some(10)), "{err:?}");
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            weight: Option<i64>,
+            extra: Option<BTreeMap<String, i64>>,
+        }
+        let err = from_str::<Page>("weight = \"heavy\"\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "weight: invalid type: string \"heavy\", expected i64"
+        );
+        assert_eq!(err.line, Some(1));
+        let err = from_str::<Page>("weight = 1\n[extra]\nmood = \"calm\"\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "extra.mood: invalid type: string \"calm\", expected i64"
+        );
+        assert_eq!(err.line, Some(3));
     }
 }

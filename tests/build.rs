@@ -516,6 +516,14 @@ fn toml_front_matter_as_hugo_and_zola_write_it() {
     );
     assert_fails_and_keeps_site(
         "content/b.md",
+        b"+++\ntitle = \"B\"\nweight = \"heavy\"\n+++\n",
+        &[
+            "error: invalid front matter: weight: invalid type: string \"heavy\", expected i64",
+            "--> content/b.md:3:1",
+        ],
+    );
+    assert_fails_and_keeps_site(
+        "content/b.md",
         b"+++\ntitle = \"B\"\n",
         &[
             "the front matter that opens on line 1 is never closed",
