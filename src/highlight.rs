@@ -2,10 +2,12 @@
 //! script: syntect's grammars find the tokens, and each token becomes a `<span>` whose class
 //! names what it is (`tok-keyword`), coloured by the theme's stylesheet in light and dark.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::parsing::{
-    BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet,
+    BasicScopeStackOp, ParseState, ParsingError, Scope, ScopeStack, ScopeStackOp, SyntaxReference,
+    SyntaxSet,
 };
 
 use crate::markdown::push_escaped_html;
@@ -90,6 +92,98 @@ pub struct Syntaxes {
 struct Grammars {
     set: SyntaxSet,
     classes: Vec<(Scope, Option<&'static str>)>,
+    lines: ParsedLines,
+}
+
+/// The scope changes of one line of code.
+type LineOps = Arc<[(usize, ScopeStackOp)]>;
+
+/// A line parsed in a grammar state: the state it leaves and its scope changes.
+struct ParsedLine {
+    line: Box<str>,
+    before: ParseState,
+    after: ParseState,
+    ops: LineOps,
+}
+
+// SAFETY: a `ParseState` is not `Send` only because a grammar's backreference keeps an
+// Oniguruma match region, which owns two malloc'd arrays through raw pointers that nothing else
+// shares, so moving it to another thread is sound. `ParsedLines` reaches each entry only under
+// its shard's mutex, and hands out clones.
+unsafe impl Send for ParsedLine {}
+
+/// Lines already parsed, by the hash of their text. A grammar's result for a line depends only
+/// on the line and the state the lines before it left, so a line met again in the same state
+/// (a closing brace, `fn main() {`, an import, a shell prompt) is not parsed again: Oniguruma's
+/// matching is most of a build's highlighting time. A line is kept from its second sighting
+/// on, so the lines met once, most of them, cost a hash each; split in shards so that threads
+/// rarely wait for each other, and bounded, since `quire serve` keeps it for every rebuild.
+struct ParsedLines {
+    shards: Vec<Mutex<LineShard>>,
+}
+
+#[derive(Default)]
+struct LineShard {
+    /// Hashes of the lines seen once.
+    seen: HashSet<u64>,
+    parsed: HashMap<u64, Vec<ParsedLine>>,
+}
+
+const LINE_SHARDS: usize = 16;
+/// Bounds of each shard: lines seen (8 bytes each) and lines kept (about 1 KB each).
+const SEEN_PER_SHARD: usize = 1 << 14;
+const KEPT_PER_SHARD: usize = 1 << 11;
+
+impl ParsedLines {
+    fn new() -> Self {
+        ParsedLines {
+            shards: (0..LINE_SHARDS).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    /// The scope changes of `line` parsed from `state`, which is moved on past it.
+    fn parse(
+        &self,
+        state: &mut ParseState,
+        line: &str,
+        set: &SyntaxSet,
+    ) -> Result<LineOps, ParsingError> {
+        let key = hash_of(&line);
+        let shard = &self.shards[key as usize % LINE_SHARDS];
+        let keep = {
+            let mut shard = lock(shard);
+            let found = shard.parsed.get(&key).and_then(|lines| {
+                lines
+                    .iter()
+                    .find(|p| &*p.line == line && p.before == *state)
+            });
+            if let Some(parsed) = found {
+                *state = parsed.after.clone();
+                return Ok(parsed.ops.clone());
+            }
+            let again = shard.seen.contains(&key);
+            if !again && shard.seen.len() < SEEN_PER_SHARD {
+                shard.seen.insert(key);
+            }
+            again && shard.parsed.len() < KEPT_PER_SHARD
+        };
+        let before = keep.then(|| state.clone());
+        let ops: LineOps = state.parse_line(line, set)?.into();
+        if let Some(before) = before {
+            lock(shard).parsed.entry(key).or_default().push(ParsedLine {
+                line: line.into(),
+                before,
+                after: state.clone(),
+                ops: ops.clone(),
+            });
+        }
+        Ok(ops)
+    }
+}
+
+/// A shard whatever another thread did: a panic elsewhere leaves whole entries behind.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Syntaxes {
@@ -103,6 +197,7 @@ impl Syntaxes {
                 .iter()
                 .map(|(scope, class)| (Scope::new(scope).expect("valid scope"), *class))
                 .collect(),
+            lines: ParsedLines::new(),
         })
     }
 
@@ -297,7 +392,7 @@ fn highlight(
         if failed {
             return plain_line(line, out);
         }
-        let Ok(ops) = state.parse_line(line, &grammars.set) else {
+        let Ok(ops) = grammars.lines.parse(&mut state, line, &grammars.set) else {
             failed = true;
             return;
         };
@@ -479,6 +574,37 @@ mod tests {
             );
             assert!(block.html.contains("tok-keyword"), "{info}: {}", block.html);
         }
+    }
+
+    #[test]
+    fn a_line_parsed_before_is_coloured_as_its_own_state_says() {
+        let code = "let a = 1;\nfn f() {}\n";
+        // The same line inside a string: kept lines must match the state as well as the text.
+        let in_string = "let s = \"\nlet a = 1;\n\";\n";
+        let syntaxes = Syntaxes::default();
+        let kept = Memo::default();
+        let blocks = CodeBlocks {
+            syntaxes: Some(&syntaxes),
+            kept: &kept,
+        };
+        for _ in 0..3 {
+            for code in [code, in_string] {
+                assert_eq!(blocks.render("rust", code).html, render("rust", code).html);
+            }
+        }
+        let kept_lines: usize = syntaxes
+            .get()
+            .lines
+            .shards
+            .iter()
+            .map(|s| lock(s).parsed.len())
+            .sum();
+        assert!(kept_lines >= 3, "{kept_lines} lines kept");
+        let html = blocks.render("rust", in_string).html;
+        assert!(
+            html.contains("<span class=\"tok-string\">let a = 1;</span>"),
+            "{html}"
+        );
     }
 
     #[test]
