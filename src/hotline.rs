@@ -140,8 +140,7 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
     let mut from = 0;
     // Only a digit, a plus or a bracket can start a number: the text between them is skipped
     // by bytes, and characters are read only around each of them.
-    while let Some(at) = (bytes[from..].iter().position(|&b| may_start_number(b))).map(|p| from + p)
-    {
+    while let Some(at) = next_candidate(bytes, from) {
         if bytes[at] == b'\n' {
             line += 1;
             line_start = at + 1;
@@ -204,6 +203,30 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
         from = end_byte.max(next_char);
     }
     hits
+}
+
+/// The first byte from `from` on where `may_start_number`. Eight bytes are tested at a time
+/// while none can start a number (most of any text; this scan ran at 3 ns a byte bytewise).
+fn next_candidate(bytes: &[u8], mut at: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x80 * ONES;
+    // Whether any byte of `x` is `b`: exact as a yes or no.
+    let has = |x: u64, b: u8| {
+        let y = x ^ (u64::from(b) * ONES);
+        y.wrapping_sub(ONES) & !y & TOPS != 0
+    };
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // ASCII digits: adding 0x50 to a byte below 0x80 sets its top bit from `0` up, 0x46
+        // from `:` up (no carry crosses bytes).
+        let low = x & (0x7f * ONES);
+        let digits = low.wrapping_add(0x50 * ONES) & !low.wrapping_add(0x46 * ONES) & !x & TOPS;
+        if digits != 0 || has(x, b'+') || has(x, b'(') || has(x, b'\n') || has(x, 0xEF) {
+            break;
+        }
+        at += 8;
+    }
+    (bytes[at..].iter().position(|&b| may_start_number(b))).map(|p| at + p)
 }
 
 /// Bytes where a number may start (an ASCII digit, `+` or `(`, or the first byte of their
@@ -450,6 +473,27 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<PhoneKind> {
         scan(text).into_iter().map(|h| h.kind).collect()
+    }
+
+    #[test]
+    fn the_eight_byte_scan_stops_where_the_bytewise_one_does() {
+        for filler in [b'a', 0xE4, 0x80, b' '] {
+            for b in 0..=u8::MAX {
+                for at in 0..20 {
+                    let mut bytes = vec![filler; 24];
+                    bytes[at] = b;
+                    for from in [0, 3, 8] {
+                        let bytewise = (bytes[from..].iter().position(|&b| may_start_number(b)))
+                            .map(|p| from + p);
+                        assert_eq!(
+                            next_candidate(&bytes, from),
+                            bytewise,
+                            "{b:#x} at {at} from {from}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
