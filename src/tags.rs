@@ -90,9 +90,27 @@ impl TagPages {
     ) -> TagPages {
         let mut tags: Vec<Tag> = Vec::new();
         let mut by_path: AHashMap<String, usize> = AHashMap::new();
+        // Each tag of each language is made a path once, however many pages carry it; `None`
+        // for a name with an empty URL.
+        let mut by_name: AHashMap<(usize, &str), Option<usize>> = AHashMap::new();
         for (i, page) in site.pages.iter().enumerate() {
             for name in &page.doc.meta.tags {
-                if slugify(name).is_empty() {
+                let at = *by_name.entry((page.lang, name)).or_insert_with(|| {
+                    if slugify(name).is_empty() {
+                        return None;
+                    }
+                    let path = tag_path(&languages[page.lang].root, name);
+                    Some(*by_path.entry(path.clone()).or_insert_with(|| {
+                        tags.push(Tag {
+                            lang: page.lang,
+                            name: name.clone(),
+                            path,
+                            pages: Vec::new(),
+                        });
+                        tags.len() - 1
+                    }))
+                });
+                let Some(at) = at else {
                     let line = page.doc.key_line("tags");
                     let mut d = Diagnostic::error(
                         &page.doc.source,
@@ -103,17 +121,7 @@ impl TagPages {
                     d.source_line = page.doc.line_text(line).map(str::to_owned);
                     diags.push(d);
                     continue;
-                }
-                let path = tag_path(&languages[page.lang].root, name);
-                let at = *by_path.entry(path.clone()).or_insert_with(|| {
-                    tags.push(Tag {
-                        lang: page.lang,
-                        name: name.clone(),
-                        path,
-                        pages: Vec::new(),
-                    });
-                    tags.len() - 1
-                });
+                };
                 if tags[at].pages.last() != Some(&i) {
                     tags[at].pages.push(i);
                 }
