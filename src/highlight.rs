@@ -130,9 +130,11 @@ struct LineShard {
 }
 
 const LINE_SHARDS: usize = 16;
-/// Bounds of each shard: lines seen (8 bytes each) and lines kept (about 1 KB each).
+/// Bounds of each shard: lines seen (8 bytes each) and lines kept (about 1 KB each), and the
+/// states kept of one line (a `}` closes blocks at many depths).
 const SEEN_PER_SHARD: usize = 1 << 14;
 const KEPT_PER_SHARD: usize = 1 << 11;
+const STATES_PER_LINE: usize = 8;
 
 impl ParsedLines {
     fn new() -> Self {
@@ -170,12 +172,16 @@ impl ParsedLines {
         let before = keep.then(|| state.clone());
         let ops: LineOps = state.parse_line(line, set)?.into();
         if let Some(before) = before {
-            lock(shard).parsed.entry(key).or_default().push(ParsedLine {
-                line: line.into(),
-                before,
-                after: state.clone(),
-                ops: ops.clone(),
-            });
+            let mut shard = lock(shard);
+            let states = shard.parsed.entry(key).or_default();
+            if states.len() < STATES_PER_LINE {
+                states.push(ParsedLine {
+                    line: line.into(),
+                    before,
+                    after: state.clone(),
+                    ops: ops.clone(),
+                });
+            }
         }
         Ok(ops)
     }
