@@ -341,6 +341,11 @@ pub fn render(
                 }
                 events.push(event);
             }
+            // `<name@example.org>`: pulldown-cmark adds the `mailto:`; the address is no path.
+            Event::Start(Tag::Link {
+                link_type: pulldown_cmark::LinkType::Email,
+                ..
+            }) => events.push(event),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -957,6 +962,30 @@ mod tests {
             "the link `../faq/nope.md` points to a page that does not exist"
         );
         assert_eq!((d[0].line, d[0].column), (Some(7), Some(1)));
+    }
+
+    #[test]
+    fn email_autolinks_stay_addresses() {
+        let (r, d) = render_at(
+            "content/guide/a.md",
+            "Write to <security@example.org> or [us](mailto:help@example.org).\n",
+            "guide/a/",
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"mailto:security@example.org\">security@example.org</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"mailto:help@example.org\">us</a>")
+        );
+        assert!(
+            d.is_empty(),
+            "{:?}",
+            d.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
     }
 
     #[test]
