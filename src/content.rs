@@ -499,6 +499,21 @@ pub fn assemble(
             page_docs.push((found, lang, slug, original, doc));
         }
     }
+    // `guide.md` beside a folder `guide/` that has no index file is that folder's page, as in
+    // mdBook's books: a chapter, and its sub-chapters in the folder of its name.
+    let dirs: HashMap<&Path, usize> = (listing.dirs.iter().enumerate())
+        .map(|(d, dir)| (dir.as_path(), d))
+        .collect();
+    page_docs.retain(|(found, lang, _, original, doc)| {
+        let folder = found.rel.with_file_name(original.file_stem().unwrap_or_default());
+        match dirs.get(folder.as_path()) {
+            Some(&d) if index_docs[*lang][d].is_empty() => {
+                index_docs[*lang][d].push(doc.clone());
+                false
+            }
+            _ => true,
+        }
+    });
     for has in &mut has_content {
         for d in (1..listing.dirs.len()).rev() {
             if has[d]

@@ -316,6 +316,25 @@ fn two_pages_claiming_one_url_are_reported() {
 }
 
 #[test]
+fn a_page_beside_a_folder_of_its_name_is_that_folders_page() {
+    // mdBook's layout: a chapter, its sub-chapters in the folder of its name.
+    let site = TestSite::new()
+        .file("content/guide.md", page("Guide", "The chapter's own text."))
+        .file("content/guide/setup.md", page("Setup", "Install it."))
+        .file("content/about.md", "See [the guide](guide.md).\n");
+    let run = site.build().ok();
+    assert!(
+        run.stdout.starts_with("Built 2 pages, 2 sections in "),
+        "{}",
+        run.stdout
+    );
+    let section = site.read("public/guide/index.html");
+    assert!(section.contains("The chapter's own text."), "{section}");
+    assert!(section.contains("href=\"../guide/setup/\""), "{section}");
+    assert!(site.read("public/about/index.html").contains("href=\"../guide/\""));
+}
+
+#[test]
 fn missing_template_and_template_errors_name_the_file() {
     assert_fails_and_keeps_site(
         "content/b.md",
