@@ -22,8 +22,9 @@ use crate::templates::{Renderer, template_name};
 use crate::url;
 
 /// The hotline guard over one article: numbers only through declared contacts. Code blocks
-/// are left out (command output and listings are full of numbers no reader would dial);
-/// inline code in a sentence is still checked. A pure function of the document, so
+/// are left out (command output and listings are full of numbers no reader would dial), and
+/// so are link labels naming their web address (commit hashes in changelogs); inline code in
+/// a sentence is still checked. A pure function of the document, so
 /// `quire serve` keeps its result until the file changes.
 pub(crate) fn phone_numbers_in(doc: &Document) -> Vec<Diagnostic> {
     let mut found = hotline::check(&doc.front_matter, 2, &doc.source, &[]);
@@ -31,8 +32,13 @@ pub(crate) fn phone_numbers_in(doc: &Document) -> Vec<Diagnostic> {
     if in_body.is_empty() {
         return found; // the common case: no second look at the markdown
     }
-    let code = markdown::code_block_ranges(&doc.body);
-    found.extend(hotline::check(&doc.body, doc.body_line, &doc.source, &code));
+    let unchecked = markdown::ranges_without_phone_numbers(&doc.body);
+    found.extend(hotline::check(
+        &doc.body,
+        doc.body_line,
+        &doc.source,
+        &unchecked,
+    ));
     found
 }
 

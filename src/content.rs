@@ -505,7 +505,9 @@ pub fn assemble(
         .map(|(d, dir)| (dir.as_path(), d))
         .collect();
     page_docs.retain(|(found, lang, _, original, doc)| {
-        let folder = found.rel.with_file_name(original.file_stem().unwrap_or_default());
+        let folder = found
+            .rel
+            .with_file_name(original.file_stem().unwrap_or_default());
         match dirs.get(folder.as_path()) {
             Some(&d) if index_docs[*lang][d].is_empty() => {
                 index_docs[*lang][d].push(doc.clone());

@@ -168,6 +168,16 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
         }
         let end = window.end;
         let end_byte = window.offsets[end];
+        // Digits glued to letters after them are part of a word too: a commit hash
+        // (`96165f9be2`), an identifier.
+        if !after_tel
+            && chars
+                .get(end)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == '_')
+        {
+            from = end_byte.max(next_char);
+            continue;
+        }
         // No phone number has fewer than three digits; most numbers in prose are that short.
         let long_enough = chars[i..end]
             .iter()

@@ -418,13 +418,39 @@ pub fn render(
     (rendered, diags)
 }
 
-/// Byte ranges of the code blocks (fenced or indented) in a markdown body.
-pub fn code_block_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
-    Parser::new_ext(body, options())
-        .into_offset_iter()
-        .filter(|(event, _)| matches!(event, Event::Start(Tag::CodeBlock(_))))
-        .map(|(_, range)| range)
-        .collect()
+/// Byte ranges of a markdown body whose numbers are not for dialling: code blocks (fenced or
+/// indented), and link labels that repeat the start of a segment of their web address (a
+/// commit hash or an issue number: `` [`0847954331`](https://github.com/o/r/commit/0847954331) ``).
+pub fn ranges_without_phone_numbers(body: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut web_link: Option<CowStr> = None;
+    let names_segment = |url: &str, label: &str| {
+        !label.is_empty()
+            && label.bytes().all(|b| b.is_ascii_alphanumeric())
+            && url
+                .match_indices(label)
+                .any(|(at, _)| url[..at].ends_with('/'))
+    };
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => ranges.push(range),
+            Event::Start(Tag::Link { dest_url, .. })
+                if dest_url.starts_with("https://") || dest_url.starts_with("http://") =>
+            {
+                web_link = Some(dest_url);
+            }
+            Event::End(TagEnd::Link) => web_link = None,
+            Event::Text(label) | Event::Code(label)
+                if web_link
+                    .as_ref()
+                    .is_some_and(|url| names_segment(url, label.trim())) =>
+            {
+                ranges.push(range);
+            }
+            _ => {}
+        }
+    }
+    ranges
 }
 
 /// A callout's CSS class suffix and its English title, for `> [!NOTE]` and its kin.

@@ -331,7 +331,10 @@ fn a_page_beside_a_folder_of_its_name_is_that_folders_page() {
     let section = site.read("public/guide/index.html");
     assert!(section.contains("The chapter's own text."), "{section}");
     assert!(section.contains("href=\"../guide/setup/\""), "{section}");
-    assert!(site.read("public/about/index.html").contains("href=\"../guide/\""));
+    assert!(
+        site.read("public/about/index.html")
+            .contains("href=\"../guide/\"")
+    );
 }
 
 #[test]

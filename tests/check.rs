@@ -193,6 +193,40 @@ fn code_blocks_are_not_checked_but_inline_code_is() {
 }
 
 #[test]
+fn link_labels_naming_their_address_are_not_checked() {
+    // A changelog's commits and pull requests, labelled by the hash or number in their URL.
+    let changelog = "* [`0847954331`](https://github.com/o/r/commit/0847954331) - deps: update\n\
+        * [`96597bc`](https://github.com/o/r/commit/96597bc5927c57) - [#95123](https://github.com/o/r/pull/95123)\n";
+    let site = TestSite::new().file("content/a.md", page("A", changelog));
+    site.quire(&["check"]).ok();
+    // A number shown as the label of a page that does not name it is still a number to dial.
+    site.write(
+        "content/a.md",
+        page(
+            "A",
+            "[`0847954331`](https://example.org/contact) or [95123](https://example.org/a95123)\n",
+        ),
+    );
+    let run = site.quire(&["check"]).failed();
+    assert!(
+        run.stderr
+            .contains("this looks like a landline number: `0847954331`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("service number: `95123`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.trim_end().ends_with("2 errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn declared_contacts_render_as_tel_links() {
     let site = TestSite::bare()
         .file(
@@ -259,6 +293,9 @@ const LOOK_ALIKES: &[&str] = &[
     "共 96000 人",
     "1080px",
     "step 3 of 10",
+    "commit 96165f9be2",
+    "95814f2b08",
+    "build_96000_x",
 ];
 
 #[test]
