@@ -102,7 +102,7 @@ pub fn check(
         .map(|hit| {
             let mut d = Diagnostic::error(path, format!("this looks like {}: `{}`", hit.kind.describe(), hit.text))
                 .at(hit.line + first_line - 1, hit.column)
-                .help("phone numbers may appear only through a contact declared in site.yaml: add it under `contacts:` with id, name, phone and the official `source` where you verified it, then write <contact:ID> here");
+                .help("phone numbers may appear only through a contact declared in site.yaml: add it under `contacts:` with id, name, phone and the official `source` where you verified it, then write <contact:ID> here; a site that only quotes example numbers may set `checks: { phone_numbers: warning }`");
             d.source_line = text.lines().nth(hit.line - 1).map(str::to_owned);
             d
         })

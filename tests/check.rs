@@ -105,6 +105,12 @@ fn phone_numbers_are_errors_unless_site_yaml_lowers_them_to_warnings() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr
+            .contains("may set `checks: { phone_numbers: warning }`"),
+        "the error says how a site of example numbers lowers it: {}",
+        run.stderr
+    );
     site.write("site.yaml", "title: T\nchecks:\n  phone_numbers: warning\n");
     let run = site.build().ok();
     assert!(
