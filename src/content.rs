@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ahash::AHashMap;
+use pulldown_cmark::{Event, Options, Parser};
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -13,6 +14,7 @@ use crate::config::closest;
 use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::languages::{self, ContentLanguage};
+use crate::summary::{self, Order};
 use crate::url::slugify;
 use crate::yaml;
 
@@ -179,6 +181,7 @@ impl Document {
             && self.updated == other.updated
             && self.front_matter == other.front_matter
             && self.body_line == other.body_line
+            && (!summary::is_summary(&self.source) || self.body == other.body)
     }
 
     /// The file line (1-based) of front matter key `key` (`key:` in YAML, `key =` in TOML), for
@@ -469,6 +472,7 @@ pub fn assemble(
     // Whether a folder holds a file of the language, itself or below it.
     let mut has_content: Vec<Vec<bool>> = vec![vec![false; listing.dirs.len()]; language_count];
     let mut page_docs = Vec::with_capacity(listing.markdown.len());
+    let mut summary_doc = None;
     for (found, doc) in listing.markdown.iter().zip(docs) {
         let doc = match doc {
             Ok(d) => d,
@@ -478,6 +482,10 @@ pub fn assemble(
             }
         };
         if doc.meta.draft && !options.drafts {
+            continue;
+        }
+        if summary::is_summary(&doc.source) {
+            summary_doc = Some(doc);
             continue;
         }
         let (lang, stem) = languages::file_language(&found.rel, &options.languages);
@@ -655,7 +663,16 @@ pub fn assemble(
 
     diags.extend(foreign_key_warnings(&site));
     check_unique_paths(&site, &mut diags);
-    sort_site(&mut site);
+    let order = match summary_doc {
+        Some(summary) => {
+            let (order, warnings) =
+                Order::read(&summary, |source| site.paths_by_source.contains_key(source));
+            diags.extend(warnings);
+            order
+        }
+        None => Order::default(),
+    };
+    sort_site(&mut site, &order);
     site.warnings = diags
         .list
         .iter()
@@ -828,10 +845,30 @@ fn check_unique_paths(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
-fn sort_site(site: &mut Site) {
+fn sort_site(site: &mut Site, order: &Order) {
     let Site {
         sections, pages, ..
     } = site;
+    // A section's place in the summary: its index file's, else its first listed page's or
+    // subsection's (children come after their parents, so they are ranked first).
+    let mut ranks = vec![None; sections.len()];
+    for i in (0..sections.len()).rev() {
+        let section = &sections[i];
+        let listed = (section.pages.iter()).map(|&p| order.of(&pages[p].doc.source));
+        let below = section.subsections.iter().map(|&s| ranks[s]);
+        ranks[i] = std::iter::once(order.of(&section.doc.source))
+            .chain(listed)
+            .chain(below)
+            .flatten()
+            .min();
+    }
+    // Front matter's weight first, then the summary's order, then the title.
+    let rank = |doc: &Document, summary: Option<usize>| {
+        (
+            doc.meta.weight.unwrap_or(i64::MAX),
+            summary.unwrap_or(usize::MAX),
+        )
+    };
     for i in 0..sections.len() {
         let sort_by = sections[i].doc.meta.sort_by.unwrap_or_default();
         let mut list = std::mem::take(&mut sections[i].pages);
@@ -839,11 +876,8 @@ fn sort_site(site: &mut Site) {
             let (a, b) = (&pages[a].doc, &pages[b].doc);
             let by_title = || a.title.cmp(&b.title).then_with(|| a.source.cmp(&b.source));
             match sort_by {
-                SortBy::Weight => a
-                    .meta
-                    .weight
-                    .unwrap_or(i64::MAX)
-                    .cmp(&b.meta.weight.unwrap_or(i64::MAX))
+                SortBy::Weight => rank(a, order.of(&a.source))
+                    .cmp(&rank(b, order.of(&b.source)))
                     .then_with(by_title),
                 SortBy::Date => b.date.cmp(&a.date).then_with(by_title),
                 SortBy::Title => by_title(),
@@ -852,12 +886,9 @@ fn sort_site(site: &mut Site) {
         sections[i].pages = list;
         let mut subs = std::mem::take(&mut sections[i].subsections);
         subs.sort_by(|&a, &b| {
-            let (a, b) = (&sections[a].doc, &sections[b].doc);
-            a.meta
-                .weight
-                .unwrap_or(i64::MAX)
-                .cmp(&b.meta.weight.unwrap_or(i64::MAX))
-                .then_with(|| a.title.cmp(&b.title))
+            rank(&sections[a].doc, ranks[a])
+                .cmp(&rank(&sections[b].doc, ranks[b]))
+                .then_with(|| sections[a].doc.title.cmp(&sections[b].doc.title))
         });
         sections[i].subsections = subs;
     }
@@ -1035,8 +1066,15 @@ fn first_heading(body: &str) -> Option<String> {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with("<!--"))?;
-    let text = line.strip_prefix("# ")?;
-    let text = text.trim().trim_end_matches('#').trim();
+    line.strip_prefix("# ")?;
+    // Its text as a reader sees it: no code backticks, emphasis marks or `{#id .class}`.
+    let mut text = String::new();
+    for event in Parser::new_ext(line, Options::ENABLE_HEADING_ATTRIBUTES) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(&t);
+        }
+    }
+    let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
 }
 
@@ -1065,6 +1103,9 @@ mod tests {
         assert_eq!(d.title, "Heading title");
         assert!(d.title_from_heading);
         assert_eq!(doc("plain").unwrap().title, "a");
+        let d = doc("# Using `Result` *well* & {#attrs .wide}\n").unwrap();
+        assert_eq!(d.title, "Using Result well &");
+        assert_eq!(doc("# Closed #\n").unwrap().title, "Closed");
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod output;
 pub mod pipeline;
 pub mod search;
 pub mod serve;
+mod summary;
 mod tags;
 pub mod templates;
 pub mod theme;

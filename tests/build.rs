@@ -338,6 +338,62 @@ fn a_page_beside_a_folder_of_its_name_is_that_folders_page() {
 }
 
 #[test]
+fn a_books_summary_orders_its_pages_and_sections() {
+    let summary = "# Summary\n\n[Intro](intro.md)\n\n- [Zeta](zeta.md)\n- [Alpha](./alpha.md)\n\
+        - [Guide](guide/README.md)\n  - [Zed](guide/zed.md)\n  - [Abc](guide/abc.md)\n\
+        - [Basics](basics/README.md)\n- [Gone](gone.md)\n";
+    let mut site = TestSite::new().file("content/SUMMARY.md", summary);
+    for (file, title) in [
+        ("intro.md", "Intro"),
+        ("zeta.md", "Zeta"),
+        ("alpha.md", "Alpha"),
+        ("guide/README.md", "Guide"),
+        ("guide/zed.md", "Zed"),
+        ("guide/abc.md", "Abc"),
+        ("basics/README.md", "Basics"),
+    ] {
+        site = site.file(&format!("content/{file}"), format!("# {title}\n\nText.\n"));
+    }
+    let run = site.build().ok();
+    assert!(
+        run.stderr
+            .contains("warning: the summary lists `gone.md`, which is not in content/"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> content/SUMMARY.md:11:3"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !site.exists("public/summary/index.html"),
+        "the summary is no page"
+    );
+    let in_order = |html: &str, links: &[&str]| {
+        let at: Vec<usize> = (links.iter())
+            .map(|l| {
+                html.find(&format!("href=\"{l}\""))
+                    .unwrap_or_else(|| panic!("{l}: {html}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{links:?} in {at:?}");
+    };
+    let home = site.read("public/index.html");
+    in_order(&home, &["./intro/", "./zeta/", "./alpha/"]);
+    in_order(&home, &["./guide/", "./basics/"]);
+    in_order(
+        &site.read("public/guide/index.html"),
+        &["../guide/zed/", "../guide/abc/"],
+    );
+    let zed = site.read("public/guide/zed/index.html");
+    assert!(
+        zed.contains("href=\"../../guide/abc/\" rel=\"next\""),
+        "{zed}"
+    );
+}
+
+#[test]
 fn missing_template_and_template_errors_name_the_file() {
     assert_fails_and_keeps_site(
         "content/b.md",

@@ -153,6 +153,25 @@ fn a_cached_build_after_each_edit_equals_a_fresh_build() {
         true
     ));
 
+    site.write(
+        "content/SUMMARY.md",
+        "- [Third](howto/c.md)\n- [First](faq/a.md)\n",
+    );
+    assert!(check(
+        "a summary orders the sections",
+        &["content/SUMMARY.md"],
+        true
+    ));
+    site.write(
+        "content/SUMMARY.md",
+        "- [First](faq/a.md)\n- [Third](howto/c.md)\n",
+    );
+    assert!(check(
+        "the summary's order turned round (its body alone changes)",
+        &["content/SUMMARY.md"],
+        false
+    ));
+
     site.write("templates/page.html", "<!DOCTYPE html><title>{{ page.title }}</title><body><nav>{% for item in nav %}<a href=\"{{ root }}{{ item.path }}\">{{ item.title }}</a>{% endfor %}</nav>{{ page.content | safe }}<p>{{ page.word_count }} words</p></body>");
     assert!(check(
         "a template override added",
