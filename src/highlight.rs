@@ -2,6 +2,7 @@
 //! script: syntect's grammars find the tokens, and each token becomes a `<span>` whose class
 //! names what it is (`tok-keyword`), coloured by the theme's stylesheet in light and dark.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -14,7 +15,7 @@ use crate::markdown::push_escaped_html;
 use crate::memo::{Memo, hash_of};
 
 /// What the reader writes after the language, as shown in warnings and README.md.
-const OPTIONS_HELP: &str = "after the language, write options separated by commas: `linenos`, `linenostart=N`, `hl_lines=2-3 5`";
+const OPTIONS_HELP: &str = "after the language, write options separated by commas: `linenos`, `linenostart=N`, `hl_lines=2-3 5`, `hidelines=PREFIX`";
 
 /// Language names that mean "no colours": no grammar is looked up and nothing is reported.
 const PLAIN: &[&str] = &["text", "plain", "plaintext", "txt"];
@@ -33,6 +34,10 @@ const RUSTDOC_ATTRIBUTES: &[&str] = &[
     "edition2021",
     "edition2024",
 ];
+
+/// mdBook's playground attributes (```` ```rust,editable ````): the playground is not part of a
+/// static site, so they change nothing shown either.
+const MDBOOK_ATTRIBUTES: &[&str] = &["editable", "noplayground", "noplaypen", "mdbook-runnable"];
 
 /// Common names the grammars do not answer to themselves.
 const ALIASES: &[(&str, &str)] = &[
@@ -281,8 +286,10 @@ struct Fence<'a> {
     language: &'a str,
     /// The number of the first line, when line numbers are shown.
     first_line_number: Option<usize>,
-    /// Lines to mark, 1-based and inclusive, counted from the block's first line.
+    /// Lines to mark, 1-based and inclusive, counted from the block's first shown line.
     marked: Vec<(usize, usize)>,
+    /// mdBook's `hidelines=PREFIX`: lines starting with it are not shown.
+    hidden_prefix: Option<&'a str>,
 }
 
 fn parse_fence(info: &str) -> (Fence<'_>, Vec<Problem>) {
@@ -324,7 +331,8 @@ fn parse_fence(info: &str) -> (Fence<'_>, Vec<Problem>) {
                     }
                 }
             }
-            _ if RUSTDOC_ATTRIBUTES.contains(&part) => {}
+            ("hidelines", Some(prefix)) if !prefix.is_empty() => fence.hidden_prefix = Some(prefix),
+            _ if RUSTDOC_ATTRIBUTES.contains(&part) || MDBOOK_ATTRIBUTES.contains(&part) => {}
             _ => problem(format!("unknown code block option `{part}`")),
         }
     }
@@ -342,6 +350,7 @@ impl CodeBlocks<'_> {
     pub fn render(&self, info: &str, code: &str) -> Block {
         let (fence, mut problems) = parse_fence(info);
         let language = fence.language.to_ascii_lowercase();
+        let code = &*shown_lines(&fence, &language, code);
         let plain = PLAIN.contains(&language.as_str());
         let grammars = match self.syntaxes {
             Some(syntaxes) if !plain => Some(syntaxes.get()),
@@ -378,6 +387,35 @@ impl CodeBlocks<'_> {
             problems,
         }
     }
+}
+
+/// The lines of a block a reader sees. Rust hides rustdoc's setup lines (`# use std::io;`, a `#`
+/// alone; `##` stands for `#`), as rustdoc and mdBook do; `hidelines=PREFIX` hides lines that
+/// start with the prefix, in any language, as in mdBook.
+fn shown_lines<'c>(fence: &Fence, language: &str, code: &'c str) -> Cow<'c, str> {
+    let rust = language == "rust" || language == "rs";
+    let hidden = |text: &str| match fence.hidden_prefix {
+        Some(prefix) => text.starts_with(prefix),
+        None => rust && (text == "#" || text.starts_with("# ")),
+    };
+    let lines = || code.split_inclusive('\n').map(|l| (l, l.trim_start()));
+    let escaped = |text: &str| rust && fence.hidden_prefix.is_none() && text.starts_with("##");
+    if !lines().any(|(_, t)| hidden(t.trim_end()) || escaped(t)) {
+        return Cow::Borrowed(code);
+    }
+    let mut shown = String::with_capacity(code.len());
+    for (line, text) in lines() {
+        if hidden(text.trim_end()) {
+            continue;
+        }
+        if escaped(text) {
+            shown.push_str(&line[..line.len() - text.len()]);
+            shown.push_str(&text[1..]);
+        } else {
+            shown.push_str(line);
+        }
+    }
+    Cow::Owned(shown)
 }
 
 /// The grammar a lower-case language word selects.
@@ -589,6 +627,32 @@ mod tests {
     }
 
     #[test]
+    fn rust_hides_rustdocs_setup_lines_and_hidelines_any_prefix() {
+        let code = "# use std::io;\n#\nfn main() {\n    # let x = 1;\n    ## not hidden\n    #[derive(Debug)]\n}\n";
+        let shown = |info: &str, code: &str| {
+            let (fence, problems) = parse_fence(info);
+            assert!(problems.is_empty(), "{info}");
+            shown_lines(&fence, &fence.language.to_ascii_lowercase(), code).into_owned()
+        };
+        let expected = "fn main() {\n    # not hidden\n    #[derive(Debug)]\n}\n";
+        assert_eq!(shown("rust,noplayground", code), expected);
+        assert_eq!(
+            shown("ignore", code),
+            expected,
+            "rustdoc's attributes alone mean Rust"
+        );
+        assert_eq!(
+            shown("python", "# a comment\nx = 1\n"),
+            "# a comment\nx = 1\n"
+        );
+        assert_eq!(
+            shown("python,hidelines=!!!", "!!!import os\nx = 1\n"),
+            "x = 1\n"
+        );
+        assert!(!render("rust,editable", code).html.contains("std::io"));
+    }
+
+    #[test]
     fn info_strings_name_language_numbers_and_marked_lines() {
         let (fence, problems) = parse_fence("rust, linenostart=10,hl_lines=2-3 5");
         assert_eq!(
@@ -597,6 +661,7 @@ mod tests {
                 language: "rust",
                 first_line_number: Some(10),
                 marked: vec![(2, 3), (5, 5)],
+                hidden_prefix: None,
             }
         );
         assert!(problems.is_empty());
