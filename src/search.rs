@@ -272,7 +272,10 @@ fn merge_group(key: u64) -> usize {
     (key >> MERGE_SHIFT) as usize
 }
 
-/// Counts each token of `text`, keeping the text of new words; returns the text's length.
+/// Counts each token of `text`, keeping the text of new words; returns the text's length. A
+/// CJK character is counted alone only where it is in no bigram: elsewhere its bigrams find it,
+/// and a query of one character looks them up (`word_files`). Single characters were 43% of a
+/// site's postings.
 fn add_tokens(
     words: &mut String,
     word_at: &mut Vec<(u64, u32, u8)>,
@@ -281,6 +284,14 @@ fn add_tokens(
     heading: bool,
 ) -> usize {
     tokenize(&normalize(text), |token| {
+        if let tokenizer::Token::Cjk {
+            second: None,
+            alone: false,
+            ..
+        } = token
+        {
+            return;
+        }
         let key = token_key(token);
         let count = counts.entry(key).or_insert_with(|| {
             if let tokenizer::Token::Word(word) = token {
@@ -441,6 +452,10 @@ impl std::hash::Hasher for HashAsIs {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n.rotate_left(32);
+    }
+    /// A code point (`ByChar`) is mixed as a key is.
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(KEY_MIX);
     }
     fn finish(&self) -> u64 {
         self.0
@@ -662,38 +677,101 @@ fn merge_postings<'a>(pages: &[&'a PageCounts], avg_section: f64, avg_title: f64
     Postings { lists, bytes }
 }
 
-/// Latin words for completing the word being typed, in files keyed by its first two letters;
-/// each file is a JSON list of `[word, pages]`, most frequent first.
+/// Completions of what a query leaves unfinished, in files keyed by its start: every Latin word
+/// of over two letters by its first two letters (for the word being typed), and each CJK
+/// character's `COMPLETIONS` most frequent bigrams by that character (a query of one character
+/// finds its pages through them). Each file is a JSON list of `[completion, hits]`, most
+/// frequent first; search.js takes the first three that begin with what was typed.
 fn word_files(lists: &[Vec<TokenList>]) -> (usize, Vec<(String, Vec<u8>)>) {
-    let words: Vec<(&str, usize)> = lists
-        .iter()
-        .flatten()
-        .filter_map(|l| match l.token {
-            TokenText::Word(word) if word.chars().count() > 2 => {
-                Some((word, l.titles + l.found_in))
+    let (words, by_char) = lists
+        .par_iter()
+        .map(|group| {
+            let mut words: Vec<Completion> = Vec::new();
+            let mut by_char = ByChar::default();
+            for list in group {
+                let hits = list.titles + list.found_in;
+                let text = list.token.as_bytes();
+                match list.token {
+                    TokenText::Word(word) => {
+                        if let Some((third, _)) = word.char_indices().nth(2) {
+                            words.push((&text[..third], text, hits));
+                        }
+                    }
+                    TokenText::Cjk { .. } => {
+                        let raw = list.key.wrapping_mul(KEY_UNMIX);
+                        if raw & TWO_CJK != 0 {
+                            let first = (raw >> 21 & 0x1f_ffff) as u32;
+                            let start = &text[..char::from_u32(first).map_or(0, char::len_utf8)];
+                            let top = by_char.entry(first).or_default();
+                            keep_strongest(top, (start, text, hits));
+                        }
+                    }
+                }
             }
-            _ => None,
+            (words, by_char)
         })
-        .collect();
-    let total: usize = words.iter().map(|(word, _)| word.len() + 8).sum();
+        .reduce(
+            || (Vec::new(), ByChar::default()),
+            |(mut words, mut by_char), (more, theirs)| {
+                words.extend(more);
+                for (first, top) in theirs {
+                    let ours = by_char.entry(first).or_default();
+                    for completion in top.into_iter().flatten() {
+                        keep_strongest(ours, completion);
+                    }
+                }
+                (words, by_char)
+            },
+        );
+    let completions = (words.into_iter()).chain(by_char.into_values().flatten().flatten());
+    let completions: Vec<Completion> = completions.collect();
+    let total: usize = completions.iter().map(|c| c.1.len() + 8).sum();
     let count = total.div_ceil(WORDS_FILE_BYTES).max(1);
-    let mut groups: Vec<Vec<(&str, usize)>> = vec![Vec::new(); count];
-    for (word, pages) in words {
-        let prefix: String = word.chars().take(2).collect();
-        groups[bucket(prefix.as_bytes(), count)].push((word, pages));
+    let mut groups: Vec<Vec<Completion>> = vec![Vec::new(); count];
+    for c in completions {
+        groups[bucket(c.0, count)].push(c);
     }
     let files = groups
-        .into_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(n, mut g)| {
-            g.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            (
-                format!("w/{n}.json"),
-                serde_json::to_vec(&g).expect("plain data"),
-            )
+        .map(|(n, mut group)| {
+            group.sort_unstable_by(stronger);
+            let list: Vec<(&str, usize)> = (group.iter())
+                .map(|&(_, text, hits)| (std::str::from_utf8(text).expect("tokens are text"), hits))
+                .collect();
+            let json = serde_json::to_vec(&list).expect("plain data");
+            (format!("w/{n}.json"), json)
         })
         .collect();
     (count, files)
+}
+
+/// Bigrams kept for each CJK character as its completions (search.js uses three).
+const COMPLETIONS: usize = 3;
+
+/// A completion: the start of it that names its file (a word's first two letters, a bigram's
+/// first character), its text and how many titles and sections hold it.
+type Completion<'a> = (&'a [u8], &'a [u8], usize);
+
+/// The order of completions in their files: most hits first, then by text, so a file is the
+/// same whatever order its completions were found in.
+fn stronger(a: &Completion, b: &Completion) -> std::cmp::Ordering {
+    b.2.cmp(&a.2).then(a.1.cmp(b.1))
+}
+
+/// Each CJK character's strongest completions so far, by its code point.
+type ByChar<'a> = HashMap<u32, [Option<Completion<'a>>; COMPLETIONS], BuildHasherDefault<HashAsIs>>;
+
+/// Puts `completion` in `top` (most hits first) if it has more hits than one there; of equal
+/// ones, the first found stays, so merging in order gives the same as one pass.
+fn keep_strongest<'a>(top: &mut [Option<Completion<'a>>], completion: Completion<'a>) {
+    if let Some(at) = top
+        .iter()
+        .position(|t| t.is_none_or(|t| t.2 < completion.2))
+    {
+        top[at..].rotate_right(1);
+        top[at] = Some(completion);
+    }
 }
 
 /// What the client shows for a page, as JSON: `{"t": title, "u": path, "s": [[heading, id,
@@ -877,6 +955,7 @@ mod tests {
                 text,
                 first: chars.next().unwrap(),
                 second: chars.next(),
+                alone: false,
             };
             let raw = token_key(token).wrapping_mul(KEY_UNMIX);
             assert_eq!(raw & WORD_BIT, 0, "{text}");
@@ -884,6 +963,33 @@ mod tests {
         }
         let word = token_key(tokenizer::Token::Word("failed"));
         assert_ne!(word.wrapping_mul(KEY_UNMIX) & WORD_BIT, 0);
+    }
+
+    /// Bigrams, words and characters that stand alone are counted; a character inside a run is
+    /// found through its bigrams only, and its length still counts for ranking.
+    #[test]
+    fn characters_inside_runs_are_not_counted_alone() {
+        let section = TextSection {
+            heading: "锁".into(),
+            id: "lock".into(),
+            text: "提现 wallet “锁”".into(),
+        };
+        let page = SearchPage {
+            path: "a/",
+            title: "",
+            sections: std::slice::from_ref(&section),
+        };
+        let counts = count_page(&page);
+        let mut tokens: Vec<(String, u32)> = (counts.postings.iter())
+            .map(|c| {
+                let text = counts.token(c.key).as_bytes().to_vec();
+                (String::from_utf8(text).unwrap(), c.tf)
+            })
+            .collect();
+        tokens.sort();
+        let expected = [("wallet", 1), ("提现", 1), ("锁", 1 | IN_HEADING)];
+        assert_eq!(tokens, expected.map(|(t, tf)| (t.to_owned(), tf)));
+        assert_eq!(counts.section_lengths, [4], "提, 现, wallet and 锁");
     }
 
     /// Page fragments are written by hand; each string must come out as serde_json writes it.

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Gen, TestSite};
+use common::{Gen, TestSite, page};
 
 /// Runs `node tests/search/SCRIPT ARGS`, or returns `None` after printing why when node is
 /// missing (a failure under `QUIRE_REQUIRE_BROWSER=1`).
@@ -185,31 +185,69 @@ fn fixture_queries_rank_the_expected_page_first() {
     );
 }
 
+/// The top five results (`path#id`) of each query on the site built in `public`, ranked by
+/// search.js in node; `None` where node is missing.
+fn top_results(public: &Path, queries: &[&str]) -> Option<Vec<Vec<String>>> {
+    let mut args = vec![public.to_str().unwrap()];
+    args.extend(queries);
+    let (ok, output) = node("query.mjs", &args)?;
+    assert!(ok, "{output}");
+    let urls = output.lines().map(|line| {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let results = v["results"].as_array().unwrap().iter();
+        results
+            .map(|r| r["url"].as_str().unwrap().to_owned())
+            .collect()
+    });
+    Some(urls.collect())
+}
+
+/// A CJK character inside a run is indexed only through its bigrams: a query of one character
+/// finds the pages of the bigrams it starts, most frequent first, and a character that stands
+/// alone is indexed as itself. A bigram found nowhere (a typo) falls back to what its
+/// characters start.
+#[test]
+fn one_character_queries_find_the_bigrams_it_starts() {
+    let site = TestSite::new()
+        .file(
+            "content/withdraw.md",
+            page(
+                "提现指南",
+                "提现需要验证身份。\n\n提现到账一般要一天，提现失败时检查余额。",
+            ),
+        )
+        .file("content/hint.md", page("界面说明", "页面会显示提示信息。"))
+        .file(
+            "content/lock.md",
+            page("账户状态", "状态一栏显示“锁”时，暂时不能登录。"),
+        )
+        .file("content/other.md", page("其他", "与此无关的内容。"));
+    site.build().ok();
+    let Some(urls) = top_results(&site.path("public"), &["提", "锁", "提先", "示"]) else {
+        return;
+    };
+    assert_eq!(urls[0][..2], ["withdraw/", "hint/"], "提: 提现, then 提示");
+    assert_eq!(urls[1], ["lock/"], "锁 stands alone in one page");
+    assert_eq!(
+        urls[2][0], "withdraw/",
+        "提先, found nowhere, falls back to 提现"
+    );
+    assert_eq!(
+        urls[3],
+        ["hint/"],
+        "示 starts 示提 and 示信; it only ends 显示 on the lock page"
+    );
+}
+
 #[test]
 fn help_site_queries_find_their_articles() {
     let site = copy_tree(TestSite::bare(), "content", "content/")
         .file("site.yaml", include_str!("../site.yaml"));
     site.build().ok();
     let public = site.path("public");
-    let Some((ok, output)) = node(
-        "query.mjs",
-        &[public.to_str().unwrap(), "提现", "账户被盗", "客服电话"],
-    ) else {
+    let Some(urls) = top_results(&public, &["提现", "账户被盗", "客服电话"]) else {
         return;
     };
-    assert!(ok, "{output}");
-    let urls: Vec<Vec<String>> = output
-        .lines()
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            v["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["url"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .collect();
     assert!(
         urls[0][0].starts_with("faq/withdrawal-failed/"),
         "提现: {:?}",

@@ -79,6 +79,11 @@ fn push_plain(out: &mut String, text: &str) -> usize {
         let Some(&b) = bytes.get(at) else {
             break;
         };
+        // CJK ideographs U+5000 to U+9FFF (lead bytes E5 to E9), most of Chinese text, are plain.
+        if (0xE5..=0xE9).contains(&b) {
+            at += 3;
+            continue;
+        }
         if b.is_ascii() {
             if b.is_ascii_uppercase() {
                 out.push_str(&text[copied..at]);
@@ -132,7 +137,8 @@ fn is_mark(c: char) -> bool {
 }
 
 /// A token as `tokenize` finds it. One or two CJK characters come as characters too, so the
-/// index can key them without decoding their text again.
+/// index can key them without decoding their text again; `alone` marks a character with no
+/// CJK character on either side (one that is in no bigram).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Token<'a> {
     Word(&'a str),
@@ -140,6 +146,7 @@ pub(crate) enum Token<'a> {
         text: &'a str,
         first: char,
         second: Option<char>,
+        alone: bool,
     },
 }
 
@@ -171,38 +178,53 @@ pub(crate) fn tokenize(text: &str, mut emit: impl FnMut(Token<'_>)) -> usize {
             prev = Some(bytes[at - 1] as char);
             continue;
         }
-        let mut rest = text[at..].chars();
-        let c = rest.next().unwrap_or_default();
-        let next = rest.next();
+        let c = text[at..].chars().next().unwrap_or_default();
         let end = at + c.len_utf8();
-        let cjk = is_cjk(c);
-        let before = prev.replace(c);
-        if !cjk && !c.is_ascii() && is_word_char(c) {
-            word.extend(at, end, 1);
-        } else if word.started() && joins(before, c, next) {
-            // `don't` is one word (`dont`); `3.14` keeps its point, `1,000` loses its comma.
-            // A word is cut before a point that would end it (no query would repeat the point).
-            word.join(text, end, c == '.');
-        } else {
+        if is_cjk(c) {
             if word.started() {
                 emit(Token::Word(word.take(text)));
                 length += 1;
             }
-            if cjk {
-                length += 1;
+            // The whole run of CJK characters, each read once: every character, then the
+            // bigram it starts.
+            let (mut first, mut from, mut end) = (c, at, end);
+            let mut alone = true;
+            loop {
+                let next = text[end..].chars().next().filter(|&n| is_cjk(n));
+                alone &= next.is_none();
                 emit(Token::Cjk {
-                    text: &text[at..end],
-                    first: c,
+                    text: &text[from..end],
+                    first,
                     second: None,
+                    alone,
                 });
-                if let Some(n) = next.filter(|&n| is_cjk(n)) {
-                    emit(Token::Cjk {
-                        text: &text[at..end + n.len_utf8()],
-                        first: c,
-                        second: Some(n),
-                    });
-                }
+                length += 1;
+                let Some(next) = next else {
+                    break;
+                };
+                let to = end + next.len_utf8();
+                emit(Token::Cjk {
+                    text: &text[from..to],
+                    first,
+                    second: Some(next),
+                    alone: false,
+                });
+                (first, from, end) = (next, end, to);
             }
+            prev = Some(first);
+            at = end;
+            continue;
+        }
+        let before = prev.replace(c);
+        if !c.is_ascii() && is_word_char(c) {
+            word.extend(at, end, 1);
+        } else if word.started() && joins(before, c, text[end..].chars().next()) {
+            // `don't` is one word (`dont`); `3.14` keeps its point, `1,000` loses its comma.
+            // A word is cut before a point that would end it (no query would repeat the point).
+            word.join(text, end, c == '.');
+        } else if word.started() {
+            emit(Token::Word(word.take(text)));
+            length += 1;
         }
         at = end;
     }
@@ -339,6 +361,29 @@ mod tests {
                 assert_eq!(normalize(&text), normalize_all(&text), "{text:?}");
             }
         }
+    }
+
+    /// `alone` marks the characters that are in no bigram, the only ones the index keeps alone.
+    #[test]
+    fn a_cjk_character_is_alone_without_cjk_neighbours() {
+        let mut singles = Vec::new();
+        tokenize(&normalize("提现 锁 a钱b “锁”，提"), |t| {
+            if let Token::Cjk {
+                text,
+                second: None,
+                alone,
+                ..
+            } = t
+            {
+                singles.push((text.to_owned(), alone));
+            }
+        });
+        let expected = [("提", false), ("现", false), ("锁", true), ("钱", true)];
+        let expected = expected.into_iter().chain([("锁", true), ("提", true)]);
+        assert_eq!(
+            singles,
+            expected.map(|(t, a)| (t.to_owned(), a)).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-// quire search: loads the index built by src/search.rs on first use and ranks in the browser.
-// No dependencies. Every piece of content is shown with textContent, never as HTML.
+// quire search: ranks in the browser the index src/search.rs builds, loaded on first use.
+// No dependencies. All content is shown with textContent, never as HTML.
 (()=>{
 const CJK=/[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2fa1f}]/u,
 	WORD=/[\p{Alphabetic}\p{N}\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/u,
@@ -14,7 +14,7 @@ const runs=text=>{
 	let w='',n=0,run;
 	[...normalize(text)].forEach((c,i,cs)=>{
 		const p=cs[i-1],x=cs[i+1];
-		if (CJK.test(c)) {flush(); if (!run) out.push(run={c:[]}); return run.c.push(c);}
+		if (CJK.test(c)) {flush(); run||out.push(run={c:[]}); return run.c.push(c);}
 		run=0;
 		if (WORD.test(c)) {if (n<MAX) w+=c,n++;}
 		else if (w&&x&&(/['’]/.test(c)?letter(p)&&letter(x):/[.,]/.test(c)&&/^\p{N}\p{N}$/u.test(p+x))) {
@@ -39,7 +39,7 @@ const reader=u=>{
 	}};
 	return r;
 };
-const idf=(n,d)=>log(1+(n-d+0.5)/(d+0.5));
+const idf=(n,d)=>log(1+(n-d+.5)/(d+.5));
 
 // get(path, json): a file under search/, as ArrayBuffer or JSON
 const Engine=get=>{
@@ -49,24 +49,26 @@ const Engine=get=>{
 		// token -> counts and postings (inline, or a file name)
 		shard=n=>files[n]??=file(`s/${n}.bin`).then(u=>{
 			const r=reader(u),{num,take}=r,map=new Map();
-			for (let own=0; r.at<u.length;) {
+			for (let own=0;r.at<u.length;) {
 				const tok=new TextDecoder().decode(take(num())),e={t:num(),s:num(),d:num(),m:num(),bytes:num()};
 				e.bytes=e.bytes?take(e.bytes):`t/${n}-${own++}.bin`;
 				map.set(tok,e);
 			}
 			return map;
 		}),
-		lookup=async t=>{t.recs=await all(t.alts.map(async ([a])=>(await shard(hash(a)%meta.shards)).get(a)));};
+		lookup=async t=>{t.recs=await all(t.alts.map(async ([a])=>(await shard(hash(a)%meta.shards)).get(a)));},
+		// 3 commonest words/CJK bigrams starting with pre, weight v
+		grow=async (t,pre,v,n=3)=>{for (const [w] of await file(`w/${hash([...pre].slice(0,2).join(''))%meta.words}.json`,true)) if (w!=pre&&w.startsWith(pre)&&n) n--,t.alts.push([w,v]);};
 
-	// terms: words, CJK bigrams (else their characters), lone CJK characters
+	// terms: words (the last one completed), CJK bigrams (else what their chars start), lone
+	// CJK chars and what they start
 	const terms=(rs,open)=>all(rs.flatMap(({w,c},i)=>w||!c[1]
-		? {units:[i],alts:[[w||c[0],1]],more:w&&open&&!rs[i+1]&&[...w].length>1}
+		? {units:[i],alts:[[w||c[0],1]],more:!w||open&&!rs[i+1]&&[...w].length>1}
 		: c.slice(1).map((x,k)=>({units:[i+':'+k,i+':'+(k+1)],alts:[[c[k]+x,1]],chars:[c[k],x]}))
 	).map(async t=>{
-		const [pre]=t.alts[0];
-		if (t.more) for (const [w] of await file(`w/${hash([...pre].slice(0,2).join(''))%meta.words}.json`,true)) if (w!=pre&&w.startsWith(pre)&&t.alts.length<4) t.alts.push([w,0.7]);
+		if (t.more) await grow(t,t.alts[0][0],.7);
 		await lookup(t);
-		if (t.chars&&!t.recs[0]) {t.alts=t.chars.map(c=>[c,0.4]); await lookup(t);}
+		if (t.chars&&!t.recs[0]) {t.alts=[];for (const c of t.chars) await grow(t,c,.4);await lookup(t)}
 		return t;
 	}));
 
@@ -82,18 +84,18 @@ const Engine=get=>{
 				u=await (typeof r.bytes=='string'?file(r.bytes):r.bytes),v=reader(u),{num}=v,seen={};
 			let pg=0,low=127;
 			wt[ti]=max(wt[ti],is);
-			for (let i=0; i<r.t; i++) pg+=num(),up(at(pg).t,ti,it*num()/255);
-			for (let i=pg=0; i<r.s; i++) {
+			for (let i=0;i<r.t;i++) pg+=num(),up(at(pg).t,ti,it*num()/255);
+			for (let i=pg=0;i<r.s;i++) {
 				pg+=num();
 				const s=num(),x=num(),e=secs[pg+':'+s]??={p:pg,s,b:[],h:[]};
 				up(e.b,ti,is*(x>>1)/127); // x: impact<<1 | in heading
 				if (x&1) up(e.h,ti,is);
 				low=min(low,x>>1); seen[pg]=1;
 			}
-			// pages only in the bitmap: as if hit once, as weakly as the weakest hit
-			for (let i=0; i<r.m*8; i++) if (u[v.at+(i>>3)]>>(i&7)&1&&!seen[i]) (rest[i]??=[])[ti]=is*low/127;
+			// pages only in the bitmap: as if hit once, as weakly as the weakest
+			for (let i=0;i<r.m*8;i++) if (u[v.at+(i>>3)]>>(i&7)&1&&!seen[i]) (rest[i]??=[])[ti]=is*low/127;
 		}))));
-		// coverage: a word or CJK character (either bigram covers it) weighs as its rarest term
+		// coverage: a word or CJK char (either bigram covers it) weighs as its rarest term
 		ts.forEach((t,ti)=>t.units.forEach(u=>up(units,u,wt[ti])));
 		const total=sum(Object.values(units)),
 			share=hit=>sum([...new Set(ts.flatMap((t,ti)=>hit(ti)?t.units:[]))].map(u=>units[u]))/total;
@@ -123,7 +125,7 @@ const Engine=get=>{
 			near=(s,n=normalize(s||''))=>s&&len?sum(phr.map(p=>p.length>1&&n.includes(p)?p.length:0))/len:0;
 		return (await all(hits.slice(from,to).map(async h=>{
 			const f=await file(`p/${h.p}.json`,true),[heading,id,text]=f.s[h.s]||['','',''];
-			return {title:f.t,path:f.u,heading,id,text,score:h.score*(1+(near(f.t)*0.5+near(heading)*0.3+near(text)*0.2)),needles};
+			return {title:f.t,path:f.u,heading,id,text,score:h.score*(1+(near(f.t)*.5+near(heading)*.3+near(text)*.2)),needles};
 		}))).sort((a,b)=>b.score-a.score);
 	};
 	return {rank,resolve};
@@ -133,7 +135,7 @@ const Engine=get=>{
 const snippet=(text,needles,size)=>{
 	const map=[],spans=[],parts=[];
 	let norm='',at=0,i=0;
-	for (const c of text) {const n=normalize(c); for (let k=n.length; k--;) map.push(at); norm+=n; at+=c.length;}
+	for (const c of text) {const n=normalize(c); for (let k=n.length;k--;) map.push(at); norm+=n; at+=c.length;}
 	map.push(at); // offset in norm -> offset in text (at: text.length)
 	while (i<norm.length) {
 		// a word needle matches only at the start of a word
@@ -143,9 +145,9 @@ const snippet=(text,needles,size)=>{
 	const first=spans.reduce((b,s)=>!b||s[1]-s[0]>b[1]-b[0]?s:b,0),
 		start=first?max(0,first[0]-(size>>2)):0,end=min(at,start+size);
 	let pos=start;
-	if (start) parts.push(['…',false]);
-	for (const [a,b] of spans) if (b>pos&&a<end) parts.push([text.slice(pos,a),false],[text.slice(max(pos,a),pos=min(b,end)),true]);
-	parts.push([text.slice(pos,end)+(end<at?'…':''),false]);
+	if (start) parts.push(['…',0]);
+	for (const [a,b] of spans) if (b>pos&&a<end) parts.push([text.slice(pos,a),0],[text.slice(max(pos,a),pos=min(b,end)),1]);
+	parts.push([text.slice(pos,end)+(end<at?'…':''),0]);
 	return parts;
 };
 
