@@ -126,9 +126,11 @@ def main():
             write(f"{out}/mdbook/src/s{s:03d}/p{i:05d}.md", f"# Page {i} 第 {i} 页\n\n" + text)
             summary.append(f"    - [Page {i}](s{s:03d}/p{i:05d}.md)\n")
     write(f"{out}/mdbook/src/SUMMARY.md", "".join(summary))
-    # Words of every frequency, two-word queries (joined and spaced), English, a prefix.
+    # Words of every frequency, two-word queries (joined and spaced), English, a prefix, and one
+    # character (completed to the bigrams it starts).
     queries = [CJK_WORDS[rank - 1] for rank in (1, 10, 100, 1000)]
     queries += [CJK_WORDS[20] + CJK_WORDS[50], CJK_WORDS[30] + " " + CJK_WORDS[300], "payment failed", "withdr"]
+    queries += [CJK_WORDS[0][0]]
     write(f"{out}/queries.txt", "\n".join(queries) + "\n")
 
 

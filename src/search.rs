@@ -26,9 +26,11 @@ pub struct SearchPage<'a> {
     pub sections: &'a [TextSection],
 }
 
-/// Raw bytes a shard aims at; a token whose postings alone pass a quarter of it gets a file
-/// of its own, so a query never downloads another token's long list.
-const SHARD_BYTES: usize = 8 * 1024;
+/// Raw bytes a shard aims at, counting what stays in it (about 4.5 KB gzip-compressed).
+const SHARD_BYTES: usize = 6 * 1024;
+/// A token whose postings pass this gets a file of its own, so a query never downloads another
+/// token's long list.
+const OWN_FILE_BYTES: usize = 2 * 1024;
 /// Section hits kept for one token; a query for a token found nearly everywhere needs the
 /// strongest hits, and only a page bitmap of the rest.
 const MAX_SECTION_HITS: usize = 2000;
@@ -95,7 +97,13 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
     let avg_title = average(counted.iter().map(|p| p.title_length));
     let Postings { lists, bytes } = merge_postings(&counted, avg_section, avg_title);
 
-    let total: usize = lists.iter().flatten().map(|l| l.bytes.len()).sum();
+    // A shard holds each token's header (its text and a few varints) and its postings, unless
+    // they are a file of their own.
+    let in_shards = |l: &TokenList| match l.bytes.len() {
+        n if n > OWN_FILE_BYTES => l.token.as_bytes().len() + 8,
+        n => l.token.as_bytes().len() + 8 + n,
+    };
+    let total: usize = lists.iter().flatten().map(in_shards).sum();
     let shard_count = total.div_ceil(SHARD_BYTES).max(1);
     let mut shards: Vec<Vec<&TokenList>> = vec![Vec::new(); shard_count];
     for list in lists.iter().flatten() {
@@ -159,7 +167,7 @@ fn shard_files(
         write_varint(&mut bytes, list.found_in as u64);
         write_varint(&mut bytes, list.bitmap as u64);
         let postings = &postings[list.group][list.bytes.clone()];
-        if postings.len() > SHARD_BYTES / 4 {
+        if postings.len() > OWN_FILE_BYTES {
             write_varint(&mut bytes, 0);
             files.push((format!("t/{n}-{}.bin", files.len()), postings.to_vec()));
         } else {

@@ -60,7 +60,7 @@ const Engine=get=>{
 		// 3 commonest words/CJK bigrams starting with pre, weight v
 		grow=async (t,pre,v,n=3)=>{for (const [w] of await file(`w/${hash([...pre].slice(0,2).join(''))%meta.words}.json`,true)) if (w!=pre&&w.startsWith(pre)&&n) n--,t.alts.push([w,v]);};
 
-	// terms: words (the last one completed), CJK bigrams (else what their chars start), lone
+	// terms: words (the last one completed), CJK bigrams (else each char's top bigram), lone
 	// CJK chars and what they start
 	const terms=(rs,open)=>all(rs.flatMap(({w,c},i)=>w||!c[1]
 		? {units:[i],alts:[[w||c[0],1]],more:!w||open&&!rs[i+1]&&[...w].length>1}
@@ -68,7 +68,7 @@ const Engine=get=>{
 	).map(async t=>{
 		if (t.more) await grow(t,t.alts[0][0],.7);
 		await lookup(t);
-		if (t.chars&&!t.recs[0]) {t.alts=[];for (const c of t.chars) await grow(t,c,.4);await lookup(t)}
+		if (t.chars&&!t.recs[0]) {t.alts=[];for (const c of t.chars) await grow(t,c,.4,1);await lookup(t)}
 		return t;
 	}));
 
