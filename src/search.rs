@@ -99,9 +99,15 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
 
     // A shard holds each token's header (its text and a few varints) and its postings, unless
     // they are a file of their own.
-    let in_shards = |l: &TokenList| match l.bytes.len() {
-        n if n > OWN_FILE_BYTES => l.token.as_bytes().len() + 8,
-        n => l.token.as_bytes().len() + 8 + n,
+    let in_shards = |l: &TokenList| {
+        let postings = l.bytes.len();
+        l.token.as_bytes().len()
+            + 8
+            + if postings > OWN_FILE_BYTES {
+                0
+            } else {
+                postings
+            }
     };
     let total: usize = lists.iter().flatten().map(in_shards).sum();
     let shard_count = total.div_ceil(SHARD_BYTES).max(1);
@@ -114,8 +120,8 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
         .enumerate()
         .flat_map_iter(|(n, shard)| shard_files(n, shard, &bytes))
         .collect();
-    let (words, word_files) = word_files(&lists);
-    files.extend(word_files);
+    let (words, completion_files) = completion_files(&lists);
+    files.extend(completion_files);
     files.par_extend(
         pages
             .par_iter()
@@ -282,8 +288,8 @@ fn merge_group(key: u64) -> usize {
 
 /// Counts each token of `text`, keeping the text of new words; returns the text's length. A
 /// CJK character is counted alone only where it is in no bigram: elsewhere its bigrams find it,
-/// and a query of one character looks them up (`word_files`). Single characters were 43% of a
-/// site's postings.
+/// and a query of one character looks them up (`completion_files`). Single characters were 43%
+/// of the bench site's postings.
 fn add_tokens(
     words: &mut String,
     word_at: &mut Vec<(u64, u32, u8)>,
@@ -690,7 +696,7 @@ fn merge_postings<'a>(pages: &[&'a PageCounts], avg_section: f64, avg_title: f64
 /// character's `COMPLETIONS` most frequent bigrams by that character (a query of one character
 /// finds its pages through them). Each file is a JSON list of `[completion, hits]`, most
 /// frequent first; search.js takes the first three that begin with what was typed.
-fn word_files(lists: &[Vec<TokenList>]) -> (usize, Vec<(String, Vec<u8>)>) {
+fn completion_files(lists: &[Vec<TokenList>]) -> (usize, Vec<(String, Vec<u8>)>) {
     let (words, by_char) = lists
         .par_iter()
         .map(|group| {
