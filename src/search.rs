@@ -405,6 +405,20 @@ impl TokenText<'_> {
             TokenText::Cjk { bytes, len } => &bytes[..*len as usize],
         }
     }
+
+    /// The first character of a CJK bigram, as UTF-8; `None` for a word or a single character.
+    fn bigram_start(&self) -> Option<&[u8]> {
+        let TokenText::Cjk { bytes, len } = self else {
+            return None;
+        };
+        let first = match bytes[0] {
+            0..0x80 => 1,
+            0x80..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+        (first < usize::from(*len)).then(|| &bytes[..first])
+    }
 }
 
 fn average(values: impl Iterator<Item = usize>) -> f64 {
@@ -467,7 +481,7 @@ impl std::hash::Hasher for HashAsIs {
     fn write_u64(&mut self, n: u64) {
         self.0 = n.rotate_left(32);
     }
-    /// A code point (`ByChar`) is mixed as a key is.
+    /// A character packed in a number (`ByChar`) is mixed as a key is.
     fn write_u32(&mut self, n: u32) {
         self.0 = u64::from(n).wrapping_mul(KEY_MIX);
     }
@@ -705,21 +719,15 @@ fn completion_files(lists: &[Vec<TokenList>]) -> (usize, Vec<(String, Vec<u8>)>)
             for list in group {
                 let hits = list.titles + list.found_in;
                 let text = list.token.as_bytes();
-                match list.token {
-                    TokenText::Word(word) => {
-                        if let Some((third, _)) = word.char_indices().nth(2) {
-                            words.push((&text[..third], text, hits));
-                        }
+                if let TokenText::Word(word) = list.token {
+                    if let Some((third, _)) = word.char_indices().nth(2) {
+                        words.push((&text[..third], text, hits));
                     }
-                    TokenText::Cjk { .. } => {
-                        let raw = list.key.wrapping_mul(KEY_UNMIX);
-                        if raw & TWO_CJK != 0 {
-                            let first = (raw >> 21 & 0x1f_ffff) as u32;
-                            let start = &text[..char::from_u32(first).map_or(0, char::len_utf8)];
-                            let top = by_char.entry(first).or_default();
-                            keep_strongest(top, (start, text, hits));
-                        }
-                    }
+                } else if let Some(first) = list.token.bigram_start() {
+                    let mut packed = [0u8; 4];
+                    packed[..first.len()].copy_from_slice(first);
+                    let top = by_char.entry(u32::from_le_bytes(packed)).or_default();
+                    keep_strongest(top, (first, text, hits));
                 }
             }
             (words, by_char)
@@ -773,7 +781,7 @@ fn stronger(a: &Completion, b: &Completion) -> std::cmp::Ordering {
     b.2.cmp(&a.2).then(a.1.cmp(b.1))
 }
 
-/// Each CJK character's strongest completions so far, by its code point.
+/// Each CJK character's strongest completions so far, by its UTF-8 bytes packed in a number.
 type ByChar<'a> = HashMap<u32, [Option<Completion<'a>>; COMPLETIONS], BuildHasherDefault<HashAsIs>>;
 
 /// Puts `completion` in `top` (most hits first) if it has more hits than one there; of equal
@@ -973,10 +981,19 @@ mod tests {
             };
             let raw = token_key(token).wrapping_mul(KEY_UNMIX);
             assert_eq!(raw & WORD_BIT, 0, "{text}");
-            assert_eq!(TokenText::cjk(raw).as_bytes(), text.as_bytes());
+            let back = TokenText::cjk(raw);
+            assert_eq!(back.as_bytes(), text.as_bytes());
+            let bigram = text.chars().nth(1).and(text.chars().next());
+            let first = bigram.map(|c| &text.as_bytes()[..c.len_utf8()]);
+            assert_eq!(back.bigram_start(), first, "{text}");
         }
         let word = token_key(tokenizer::Token::Word("failed"));
         assert_ne!(word.wrapping_mul(KEY_UNMIX) & WORD_BIT, 0);
+        assert_eq!(
+            TokenText::Word("失败").bigram_start(),
+            None,
+            "a word is no bigram"
+        );
     }
 
     /// Bigrams, words and characters that stand alone are counted; a character inside a run is
