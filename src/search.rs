@@ -115,28 +115,23 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
     for list in lists.iter().flatten() {
         shards[bucket(list.token.as_bytes(), shard_count)].push(list);
     }
-    let mut files: Vec<(String, Vec<u8>)> = shards
+    let mut files: Vec<IndexFile> = shards
         .into_par_iter()
         .enumerate()
         .flat_map_iter(|(n, shard)| shard_files(n, shard, &bytes))
+        .map(IndexFile::new)
         .collect();
     let (words, completion_files) = completion_files(&lists);
-    files.extend(completion_files);
+    files.par_extend(completion_files.into_par_iter().map(IndexFile::new));
     files.par_extend(
         pages
             .par_iter()
             .enumerate()
-            .map(|(i, p)| (format!("p/{i}.json"), fragment(p))),
+            .map(|(i, p)| IndexFile::new((format!("p/{i}.json"), fragment(p)))),
     );
-
-    // Each file's hash, then the hash of those: the same for the same files, in parallel.
-    let hashes: Vec<u64> = files
-        .par_iter()
-        .map(|(path, bytes)| fnv64(hash64(bytes), path.as_bytes()))
-        .collect();
-    let version = hashes
-        .iter()
-        .fold(FNV64_OFFSET, |h, f| fnv64(h, &f.to_le_bytes()));
+    // The hash of the files' hashes: the same for the same files.
+    let hashes = files.iter().map(|f| f.hash);
+    let version = hashes.fold(FNV64_OFFSET, |h, f| fnv64(h, &f.to_le_bytes()));
     let version = format!("{:08x}", version as u32);
     let meta = serde_json::json!({
         "version": version,
@@ -147,10 +142,29 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
     });
     let mut out: Vec<OutputFile> = files
         .into_par_iter()
-        .map(|(path, bytes)| OutputFile::bytes(format!("search/{version}/{path}"), bytes))
+        .map(|f| OutputFile::shared(format!("search/{version}/{}", f.path), f.bytes))
         .collect();
     out.push(OutputFile::bytes("search/meta.json", meta.to_string()));
     out
+}
+
+/// A file of the index, in the form the output keeps, with its hash; both are made by the
+/// thread that wrote its bytes, while they are in its cache. (At 10,000 pages the index is
+/// 60 MB: copying it into the output's form in a pass of its own took 25 ms.)
+struct IndexFile {
+    path: String,
+    bytes: Arc<[u8]>,
+    hash: u64,
+}
+
+impl IndexFile {
+    fn new((path, bytes): (String, Vec<u8>)) -> Self {
+        IndexFile {
+            hash: fnv64(file_hash(&bytes), path.as_bytes()),
+            bytes: bytes.into(),
+            path,
+        }
+    }
 }
 
 /// A shard's file, `s/N.bin`: each token's header (length and bytes of the token, title
@@ -913,6 +927,27 @@ fn hash64(bytes: &[u8]) -> u64 {
     hash ^ hash >> 33
 }
 
+/// `hash64` for a whole file: four lanes of its step side by side, since one lane waits on
+/// its multiply every eight bytes (hashing the 60 MB index of 10,000 pages took 30 ms with one
+/// lane, 6 ms with four).
+fn file_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut lanes = [K, K ^ 1, K ^ 2, K ^ 3];
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            *lane = (*lane ^ word).wrapping_mul(K).rotate_left(31);
+        }
+    }
+    let mut last = [0u8; 40];
+    for (at, lane) in lanes.iter().enumerate() {
+        last[at * 8..at * 8 + 8].copy_from_slice(&lane.to_le_bytes());
+    }
+    last[32..].copy_from_slice(&hash64(blocks.remainder()).to_le_bytes());
+    hash64(&last) ^ bytes.len() as u64
+}
+
 const FNV64_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 fn fnv64(mut hash: u64, bytes: &[u8]) -> u64 {
@@ -934,6 +969,27 @@ fn bucket(token: &[u8], count: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index's version changes with any byte of any file: every byte goes into the hash,
+    /// whichever lane or the tail it falls in, and so does the length.
+    #[test]
+    fn a_file_hash_changes_with_every_byte_and_the_length() {
+        let file: Vec<u8> = (0..75u8).collect();
+        let hash = file_hash(&file);
+        assert_eq!(hash, file_hash(&file.clone()));
+        for at in 0..file.len() {
+            let mut changed = file.clone();
+            changed[at] ^= 1;
+            assert_ne!(file_hash(&changed), hash, "byte {at}");
+        }
+        for len in [0, 1, 31, 32, 33, 64] {
+            assert_ne!(
+                file_hash(&vec![0; len]),
+                file_hash(&vec![0; len + 1]),
+                "{len} bytes"
+            );
+        }
+    }
 
     /// Selecting by counting values keeps what a stable sort by strength would: the strongest,
     /// ties going to the earliest hits, in page order.
