@@ -130,8 +130,7 @@ pub fn index_from_tokens(pages: &[SearchPage<'_>], tokens: &[&PageTokens]) -> Ve
             .map(|(i, p)| IndexFile::new((format!("p/{i}.json"), fragment(p)))),
     );
     // The hash of the files' hashes: the same for the same files.
-    let hashes = files.iter().map(|f| f.hash);
-    let version = hashes.fold(FNV64_OFFSET, |h, f| fnv64(h, &f.to_le_bytes()));
+    let version = (files.iter()).fold(FNV64_OFFSET, |h, f| fnv64(h, &f.hash.to_le_bytes()));
     let version = format!("{:08x}", version as u32);
     let meta = serde_json::json!({
         "version": version,
@@ -906,11 +905,14 @@ fn write_varint(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
+/// The multiplier of one step of `hash64` and `file_hash`.
+const HASH_STEP: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// A hash of 64 bits, well mixed in every bit (the top ones pick a word's merge group), read
 /// eight bytes at a time since it runs for every word of the site and every byte of the index.
 /// (FNV, a byte at a time, was a third of counting a page's tokens.)
 fn hash64(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    const K: u64 = HASH_STEP;
     let mut hash = (bytes.len() as u64).wrapping_mul(K);
     for chunk in bytes.chunks(8) {
         let mut word = [0u8; 8];
@@ -931,7 +933,7 @@ fn hash64(bytes: &[u8]) -> u64 {
 /// its multiply every eight bytes (hashing the 60 MB index of 10,000 pages took 30 ms with one
 /// lane, 6 ms with four).
 fn file_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    const K: u64 = HASH_STEP;
     let mut lanes = [K, K ^ 1, K ^ 2, K ^ 3];
     let mut blocks = bytes.chunks_exact(32);
     for block in &mut blocks {
@@ -976,7 +978,6 @@ mod tests {
     fn a_file_hash_changes_with_every_byte_and_the_length() {
         let file: Vec<u8> = (0..75u8).collect();
         let hash = file_hash(&file);
-        assert_eq!(hash, file_hash(&file.clone()));
         for at in 0..file.len() {
             let mut changed = file.clone();
             changed[at] ^= 1;
