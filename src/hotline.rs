@@ -135,18 +135,14 @@ pub fn check_config(text: &str, path: &Path) -> Vec<Diagnostic> {
 pub fn scan(text: &str) -> Vec<PhoneHit> {
     let bytes = text.as_bytes();
     let mut hits = Vec::new();
+    // Lines are counted up to each hit only, when it is found: hits are rare.
     let mut line = 1;
     let mut line_start = 0;
     let mut from = 0;
+    let mut window = Window::default();
     // Only a digit, a plus or a bracket can start a number: the text between them is skipped
     // by bytes, and characters are read only around each of them.
     while let Some(at) = next_candidate(bytes, from) {
-        if bytes[at] == b'\n' {
-            line += 1;
-            line_start = at + 1;
-            from = at + 1;
-            continue;
-        }
         let original = text[at..].chars().next().unwrap_or_default();
         let next_char = at + original.len_utf8();
         let c = fold_width(original);
@@ -156,7 +152,7 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
             from = next_char;
             continue;
         }
-        let window = Window::at(text, at);
+        window.read(text, at);
         let (chars, i) = (&window.chars[..], window.start);
         if !c.is_ascii_digit()
             && !chars
@@ -202,6 +198,11 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
             None
         };
         if let Some(kind) = kind {
+            let since = &bytes[line_start..at];
+            if let Some(last) = since.iter().rposition(|&b| b == b'\n') {
+                line += since.iter().filter(|&&b| b == b'\n').count();
+                line_start += last + 1;
+            }
             hits.push(PhoneHit {
                 line,
                 column: text[line_start..at].chars().count() + 1,
@@ -215,39 +216,47 @@ pub fn scan(text: &str) -> Vec<PhoneHit> {
     hits
 }
 
-/// The first byte at or after `at` that `may_start_number` accepts. Eight bytes are tested at
-/// a time while none can start a number, as in most of any text.
+/// The first place at or after `at` that `may_start_number` accepts. The text is read in
+/// blocks by a test the compiler turns into vector instructions, which lets through the few
+/// full-width characters that share a number's third byte; only a block it stops at is read
+/// byte by byte.
 fn next_candidate(bytes: &[u8], mut at: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TOPS: u64 = 0x80 * ONES;
-    // Whether any byte of `x` is `b`: exact as a yes or no.
-    let has = |x: u64, b: u8| {
-        let y = x ^ (u64::from(b) * ONES);
-        y.wrapping_sub(ONES) & !y & TOPS != 0
-    };
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // ASCII digits: adding 0x50 to a byte below 0x80 sets its top bit from `0` up, 0x46
-        // from `:` up (no carry crosses bytes).
-        let low = x & (0x7f * ONES);
-        let digits = low.wrapping_add(0x50 * ONES) & !low.wrapping_add(0x46 * ONES) & !x & TOPS;
-        if digits != 0 || has(x, b'+') || has(x, b'(') || has(x, b'\n') || has(x, 0xEF) {
-            break;
+    const BLOCK: usize = 32;
+    while let Some(block) = bytes.get(at..at + BLOCK + 2) {
+        let block: &[u8; BLOCK + 2] = block.try_into().expect("a block and two bytes");
+        let mut stop = false;
+        for i in 0..BLOCK {
+            let (b, third) = (block[i], block[i + 2]);
+            stop |= (b.wrapping_sub(b'0') < 10)
+                | (b == b'+')
+                | (b == b'(')
+                | (b == FULL_WIDTH_LEAD)
+                    & ((third == 0x88) | (third == 0x8B) | (third.wrapping_sub(0x90) < 10));
         }
-        at += 8;
+        if stop && let Some(found) = (at..at + BLOCK).find(|&i| may_start_number(&bytes[i..])) {
+            return Some(found);
+        }
+        at += BLOCK;
     }
-    (bytes[at..].iter().position(|&b| may_start_number(b))).map(|p| at + p)
+    (at..bytes.len()).find(|&i| may_start_number(&bytes[i..]))
 }
 
-/// Bytes where a number may start (an ASCII digit, `+` or `(`, or the first byte of their
-/// full-width forms, U+FF08 to U+FF19), and the newlines that count lines.
-fn may_start_number(b: u8) -> bool {
-    matches!(b, b'0'..=b'9' | b'+' | b'(' | b'\n' | 0xEF)
+/// The first byte of the full-width forms (U+FF00 to U+FFEF).
+const FULL_WIDTH_LEAD: u8 = 0xEF;
+
+/// Whether `bytes` starts with a character a number may start with: an ASCII digit, `+` or
+/// `(`, or their full-width forms (U+FF10 to U+FF19, U+FF0B, U+FF08).
+fn may_start_number(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [b'0'..=b'9' | b'+' | b'(', ..] | [FULL_WIDTH_LEAD, 0xBC, 0x88 | 0x8B | 0x90..=0x99, ..]
+    )
 }
 
 /// The characters around a possible number, folded: up to twelve before it (where
 /// `classify` looks for labels), the number, and what follows it up to four characters past
 /// its run of digits and separators.
+#[derive(Default)]
 struct Window {
     chars: Vec<char>,
     /// The byte offset in the text of each character, and of the end of the last one.
@@ -259,31 +268,27 @@ struct Window {
 }
 
 impl Window {
-    /// The window around the number starting at byte `at`.
-    fn at(text: &str, at: usize) -> Window {
+    /// Reads the window around the number starting at byte `at`, in place of the last one.
+    fn read(&mut self, text: &str, at: usize) {
         let before = text[..at]
             .char_indices()
             .rev()
             .nth(11)
             .map_or(0, |(b, _)| b);
-        let mut window = Window {
-            chars: Vec::with_capacity(32),
-            offsets: Vec::with_capacity(33),
-            start: 0,
-            end: 0,
-        };
+        self.chars.clear();
+        self.offsets.clear();
         for (b, c) in text[before..at].char_indices() {
-            window.push(before + b, c);
+            self.push(before + b, c);
         }
-        window.start = window.chars.len();
-        window.end = window.start;
+        self.start = self.chars.len();
+        self.end = self.start;
         let mut rest = text[at..].char_indices().map(|(b, c)| (at + b, c));
         let mut separators_in_row = 0;
         for (b, c) in rest.by_ref() {
-            let c = window.push(b, c);
+            let c = self.push(b, c);
             if c.is_ascii_digit() {
                 separators_in_row = 0;
-                window.end = window.chars.len();
+                self.end = self.chars.len();
             } else if is_separator(c) && separators_in_row < 2 {
                 separators_in_row += 1;
             } else {
@@ -292,13 +297,11 @@ impl Window {
         }
         // What comes right after the number: `classify` reads four characters for a unit.
         for (b, c) in rest.take(4) {
-            window.push(b, c);
+            self.push(b, c);
         }
-        let last = window.offsets.last().copied().unwrap_or(at);
-        window
-            .offsets
+        let last = self.offsets.last().copied().unwrap_or(at);
+        self.offsets
             .push(last + text[last..].chars().next().map_or(0, char::len_utf8));
-        window
     }
 
     /// Adds the character `c` found at byte `b`; returns it folded.
@@ -351,11 +354,22 @@ fn classify(
         .iter()
         .collect::<String>()
         .to_lowercase();
+    // The shape first: most numbers in prose have none and stand after no phone word, and
+    // then the word lists below need not be read.
+    let kind = match shape_kind(raw, &digits) {
+        Some(kind) => kind,
+        None if (3..=15).contains(&digits.len())
+            && !raw.contains(':')
+            && PHONE_WORDS.iter().any(|w| has_word(&before, w)) =>
+        {
+            PhoneKind::NearPhoneWords
+        }
+        None => return None,
+    };
     let after: String = chars[end..(end + 4).min(chars.len())]
         .iter()
         .collect::<String>()
         .to_lowercase();
-
     if prev.is_some_and(|p| CURRENCY_BEFORE.contains(&p) || p == '第')
         || UNIT_AFTER.iter().any(|u| after.trim_start().starts_with(u))
     {
@@ -374,29 +388,24 @@ fn classify(
     if is_date(raw) || is_version_or_address(raw) {
         return None;
     }
-    let near_phone_words = PHONE_WORDS.iter().any(|w| has_word(&before, w));
-    let kind = shape_kind(raw, &digits);
-    match kind {
-        Some(k) => Some(k),
-        None if near_phone_words && (3..=15).contains(&digits.len()) && !raw.contains(':') => {
-            Some(PhoneKind::NearPhoneWords)
-        }
-        None => None,
-    }
+    Some(kind)
 }
 
 /// Whether `text` holds `word`; a Latin word only whole, so `syscalls 451-469`, `telnets 992`
 /// and `hotel 12` say nothing about their numbers.
 fn has_word(text: &str, word: &str) -> bool {
-    if !word.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return text.contains(word);
-    }
+    let (text, word) = (text.as_bytes(), word.as_bytes());
+    let latin = word.first().is_some_and(u8::is_ascii_alphabetic);
     let letter_at = |i: Option<usize>| {
-        i.and_then(|i| text.as_bytes().get(i))
+        i.and_then(|i| text.get(i))
             .is_some_and(u8::is_ascii_alphabetic)
     };
-    text.match_indices(word)
-        .any(|(at, _)| !letter_at(at.checked_sub(1)) && !letter_at(Some(at + word.len())))
+    // The text is a dozen characters: a plain loop beats setting up a substring search.
+    (0..(text.len() + 1).saturating_sub(word.len())).any(|at| {
+        text.get(at) == word.first()
+            && text[at..].starts_with(word)
+            && !(latin && (letter_at(at.checked_sub(1)) || letter_at(Some(at + word.len()))))
+    })
 }
 
 /// The last few words before a number, where an "order no." label would stand.
@@ -486,24 +495,30 @@ mod tests {
     }
 
     #[test]
-    fn the_eight_byte_scan_stops_where_the_bytewise_one_does() {
-        for filler in [b'a', 0xE4, 0x80, b' '] {
-            for b in 0..=u8::MAX {
-                for at in 0..20 {
-                    let mut bytes = vec![filler; 24];
-                    bytes[at] = b;
-                    for from in [0, 3, 8] {
-                        let bytewise = (bytes[from..].iter().position(|&b| may_start_number(b)))
-                            .map(|p| from + p);
+    fn the_block_scan_stops_where_the_bytewise_one_does() {
+        let mut pieces: Vec<Vec<u8>> = (0..=u8::MAX).map(|b| vec![b]).collect();
+        // Full-width characters: digits, plus and bracket start numbers, punctuation does not.
+        for c in ['０', '９', '＋', '（', '，', '：', '）', '－'] {
+            pieces.push(c.to_string().into_bytes());
+        }
+        for filler in [b'a', 0xE4, 0x80, b' ', b'\n'] {
+            for piece in &pieces {
+                // Blocks of 32 bytes: before, across and after a block's end, and in the tail.
+                for at in 0..77 {
+                    let mut bytes = vec![filler; 80];
+                    bytes.splice(at..at + piece.len(), piece.iter().copied());
+                    for from in [0, 3, 40] {
+                        let bytewise = (from..bytes.len()).find(|&i| may_start_number(&bytes[i..]));
                         assert_eq!(
                             next_candidate(&bytes, from),
                             bytewise,
-                            "{b:#x} at {at} from {from}"
+                            "{piece:x?} at {at} from {from}"
                         );
                     }
                 }
             }
         }
+        assert!(may_start_number("０".as_bytes()) && !may_start_number("，".as_bytes()));
     }
 
     #[test]
@@ -512,6 +527,9 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!((hits[0].line, hits[0].column), (2, 5));
         assert_eq!(hits[0].text, "138 0013 8000");
+        let hits = scan("电话 13800138000\n\n2024 年\nx\n  热线：4008886666，\n");
+        let places: Vec<_> = hits.iter().map(|h| (h.line, h.column)).collect();
+        assert_eq!(places, [(1, 4), (5, 6)]);
     }
 
     #[test]
