@@ -238,7 +238,10 @@ impl Config {
 
     /// An absolute URL for a site-relative path (`faq/a/` -> `https://example.org/help/faq/a/`).
     pub fn permalink(&self, site_path: &str) -> String {
-        format!("{}{}", self.base_url, crate::url::encode_path(site_path))
+        let mut permalink = String::with_capacity(self.base_url.len() + site_path.len());
+        permalink.push_str(&self.base_url);
+        crate::url::push_encoded_path(&mut permalink, site_path);
+        permalink
     }
 }
 
