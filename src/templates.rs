@@ -183,8 +183,9 @@ pub struct Shared {
     /// Per page: the page as other pages list it (its `page_ref`), converted once for every
     /// context that shows it (its own, its neighbours', its section's), with its hash.
     page_refs: Vec<Keyed<Value>>,
-    /// Per page: its entry in its section's sidebar list (`nav_pages`), with its hash.
-    nav_entries: Vec<Keyed<Value>>,
+    /// Per section: its pages' entries in its sidebar list (`nav_pages`), in its order, with
+    /// their hashes.
+    nav_entries: Vec<Vec<Keyed<Value>>>,
     /// Per section: its view (with its page list), built once and shared by its pages.
     sections: Vec<Value>,
     /// Per section: a hash of its view.
@@ -243,7 +244,7 @@ struct SectionContext<'a, Toc = &'a [TocEntry]> {
     breadcrumbs: Vec<Crumb<'a>>,
     current_path: &'a str,
     root: String,
-    nav_pages: Vec<Keyed<Value>>,
+    nav_pages: NavPages<'a>,
 }
 
 impl Renderer {
@@ -346,22 +347,22 @@ impl Renderer {
                 (Value::from_serializable(&nav), hash_of(&nav))
             })
             .collect();
-        let (page_refs, nav_entries): (Vec<Keyed<Value>>, Vec<Keyed<Value>>) =
-            (0..data.site.pages.len())
-                .into_par_iter()
-                .map(|i| {
-                    let page = &data.site.pages[i];
-                    let entry = NavPage {
-                        title: &page.doc.title,
-                        path: &page.path,
-                        gap: 0,
-                    };
-                    (
-                        kept_value(&kept.page_refs, &page_ref(data, i)),
-                        kept_value(&kept.nav_entries, &entry),
-                    )
-                })
-                .unzip();
+        let page_refs: Vec<Keyed<Value>> = (0..data.site.pages.len())
+            .into_par_iter()
+            .map(|i| kept_value(&kept.page_refs, &page_ref(data, i)))
+            .collect();
+        let nav_entries: Vec<Vec<Keyed<Value>>> = (data.site.sections.par_iter())
+            .map(|section| {
+                let entry = |&p: &usize| NavPage {
+                    title: &data.site.pages[p].doc.title,
+                    path: &data.site.pages[p].path,
+                    gap: 0,
+                };
+                (section.pages.iter())
+                    .map(|p| kept_value(&kept.nav_entries, &entry(p)))
+                    .collect()
+            })
+            .collect();
         let pairs = |values: &[Keyed<Value>]| {
             values
                 .iter()
@@ -369,7 +370,7 @@ impl Renderer {
                 .collect::<Vec<_>>()
         };
         kept.page_refs.keep(pairs(&page_refs));
-        kept.nav_entries.keep(pairs(&nav_entries));
+        kept.nav_entries.keep(pairs(&nav_entries.concat()));
         let (section_keys, section_values): (Vec<u64>, Vec<Value>) = (0..data.site.sections.len())
             .into_par_iter()
             .map(|i| {
@@ -595,7 +596,7 @@ fn faq_entries(title: &str, rendered: &Rendered) -> Vec<FaqEntry> {
 /// The context of page `index`, with `toc` for its table of contents (see `PageContext`).
 fn page_context<'a, Toc: Clone>(
     data: &RenderedSite<'a>,
-    shared: &Shared,
+    shared: &'a Shared,
     index: usize,
     toc: Toc,
 ) -> PageContext<'a, Toc> {
@@ -652,7 +653,7 @@ fn page_context<'a, Toc: Clone>(
 
 fn section_context<'a>(
     data: &RenderedSite<'a>,
-    shared: &Shared,
+    shared: &'a Shared,
     index: usize,
 ) -> SectionContext<'a> {
     let section = &data.site.sections[index];
@@ -820,47 +821,74 @@ fn nav_items<'a>(site: &'a Site, index: usize, chain: &[usize]) -> Vec<NavItem<'
     items
 }
 
+/// The pages of a section as its sidebar lists them (`nav_pages`): a window of its entries,
+/// with a gap entry for each run left out. It hashes as the entries' keys, so a page's key
+/// copies no entry.
+struct NavPages<'a> {
+    section_path: &'a str,
+    shown: &'a [Keyed<Value>],
+    /// How many entries the gaps before and after `shown` stand for (0: no gap).
+    hidden_before: usize,
+    hidden_after: usize,
+}
+
+impl Serialize for NavPages<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let gap = |hidden| NavPage {
+            title: GAP_TITLE,
+            path: self.section_path,
+            gap: hidden,
+        };
+        let gaps = usize::from(self.hidden_before > 0) + usize::from(self.hidden_after > 0);
+        let mut seq = serializer.serialize_seq(Some(self.shown.len() + gaps))?;
+        if self.hidden_before > 0 {
+            seq.serialize_element(&gap(self.hidden_before))?;
+        }
+        for entry in self.shown {
+            seq.serialize_element(entry)?;
+        }
+        if self.hidden_after > 0 {
+            seq.serialize_element(&gap(self.hidden_after))?;
+        }
+        seq.end()
+    }
+}
+
+impl std::hash::Hash for NavPages<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (
+            self.section_path,
+            self.shown,
+            self.hidden_before,
+            self.hidden_after,
+        )
+            .hash(state);
+    }
+}
+
 /// The pages of section `index` as its sidebar lists them, around page `at` of the section.
-fn nav_pages(
-    data: &RenderedSite,
-    shared: &Shared,
+fn nav_pages<'a>(
+    data: &RenderedSite<'a>,
+    shared: &'a Shared,
     index: usize,
     at: Option<usize>,
-) -> Vec<Keyed<Value>> {
+) -> NavPages<'a> {
     let section = &data.site.sections[index];
     let (start, end) = window(section.pages.len(), at);
-    let gap = |hidden: usize| {
-        keyed_value(&NavPage {
-            title: GAP_TITLE,
-            path: &section.path,
-            gap: hidden,
-        })
-    };
-    let mut pages = Vec::with_capacity(end - start + 2);
-    if start > 0 {
-        pages.push(gap(start));
+    NavPages {
+        section_path: &section.path,
+        shown: &shared.nav_entries[index][start..end],
+        hidden_before: start,
+        hidden_after: section.pages.len() - end,
     }
-    pages.extend(
-        section.pages[start..end]
-            .iter()
-            .map(|&p| shared.nav_entries[p].clone()),
-    );
-    if end < section.pages.len() {
-        pages.push(gap(section.pages.len() - end));
-    }
-    pages
 }
 
 /// `value` as a Tera value, which contexts holding it clone instead of converting it again,
-/// with its hash.
-fn keyed_value(value: &(impl Serialize + std::hash::Hash)) -> Keyed<Value> {
-    Keyed {
-        value: Value::from_serializable(value),
-        key: hash_of(value),
-    }
-}
-
-/// `keyed_value`, taken from `kept` when an earlier build converted an equal value.
+/// with its hash; taken from `kept` when an earlier build converted an equal value.
 fn kept_value(kept: &Memo<u64, Value>, value: &(impl Serialize + std::hash::Hash)) -> Keyed<Value> {
     let key = hash_of(value);
     Keyed {
