@@ -521,26 +521,41 @@ fn plain_text(events: &[Event]) -> String {
 /// trailing space goes. Scans bytes: only four lead bytes can start non-ASCII white space, so
 /// CJK text is never decoded (`split_whitespace` decoded every character: 2% of a build).
 fn collapse_whitespace(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut word_start = None;
+    let mut word_start = 0;
     let mut at = 0;
-    while at < text.len() {
+    while let Some(found) = bytes[at..].iter().position(|&b| SPACE_LEAD[usize::from(b)]) {
+        at += found;
         let space = whitespace_at(text, at);
         if space == 0 {
-            word_start.get_or_insert(at);
             at += 1;
             continue;
         }
-        if let Some(start) = word_start.take() {
-            push_word(&mut out, &text[start..at]);
+        if word_start < at {
+            push_word(&mut out, &text[word_start..at]);
         }
         at += space;
+        word_start = at;
     }
-    if let Some(start) = word_start {
-        push_word(&mut out, &text[start..]);
+    if word_start < text.len() {
+        push_word(&mut out, &text[word_start..]);
     }
     out
 }
+
+/// The bytes white space starts with: ASCII white space and the lead bytes of the others
+/// (U+0085 and U+00A0; U+1680; U+2000-U+205F; U+3000). A table, so the bytes between are
+/// skipped by one load and test each.
+const SPACE_LEAD: [bool; 256] = {
+    let mut lead = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        lead[b] = matches!(b as u8, b' ' | b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        b += 1;
+    }
+    lead
+};
 
 fn push_word(out: &mut String, word: &str) {
     if !out.is_empty() {
@@ -553,14 +568,13 @@ fn push_word(out: &mut String, word: &str) {
 /// character: continuation bytes are never white space's first byte.
 fn whitespace_at(text: &str, at: usize) -> usize {
     match text.as_bytes()[at] {
-        b' ' | b'\t'..=b'\r' => 1,
-        // U+0085 and U+00A0; U+1680; U+2000-U+205F; U+3000.
-        0xC2 | 0xE1 | 0xE2 | 0xE3 => text[at..]
+        b if !SPACE_LEAD[usize::from(b)] => 0,
+        b if b.is_ascii() => 1,
+        _ => text[at..]
             .chars()
             .next()
             .filter(|c| c.is_whitespace())
             .map_or(0, char::len_utf8),
-        _ => 0,
     }
 }
 
