@@ -90,14 +90,17 @@ pub(crate) fn atom_of(
         .into_iter()
         .filter(|&i| site.pages[i].doc.date.is_some())
         .collect();
-    dated.sort_by(|&a, &b| {
-        site.pages[b]
-            .doc
-            .date
-            .cmp(&site.pages[a].doc.date)
-            .then(a.cmp(&b))
-    });
-    dated.truncate(FEED_LIMIT);
+    let newest_first = |a: &usize, b: &usize| {
+        (site.pages[*b].doc.date)
+            .cmp(&site.pages[*a].doc.date)
+            .then(a.cmp(b))
+    };
+    // Only the newest are shown: they are picked in linear time, and only they are sorted.
+    if dated.len() > FEED_LIMIT {
+        dated.select_nth_unstable_by(FEED_LIMIT, newest_first);
+        dated.truncate(FEED_LIMIT);
+    }
+    dated.sort_unstable_by(newest_first);
     let updated = dated
         .iter()
         .filter_map(|&i| site.pages[i].doc.updated.or(site.pages[i].doc.date))

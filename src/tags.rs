@@ -4,6 +4,7 @@
 //! whose slugs are equal (`Rust`, `rust`) are one tag. Each language of a multilingual site
 //! has tag pages of its own, under its folder (`en/tags/`).
 
+use std::cmp::Reverse;
 use std::sync::Arc;
 
 use ahash::AHashMap;
@@ -134,15 +135,19 @@ impl TagPages {
                 has_templates: false,
             };
         }
+        // Newest first, then by title and path. The keys are sorted side by side, not looked
+        // up through each page at every comparison; paths differ, so the order is total and an
+        // unstable sort gives the one result.
         for tag in &mut tags {
-            tag.pages.sort_by(|&a, &b| {
-                let (a, b) = (&site.pages[a], &site.pages[b]);
-                b.doc
-                    .date
-                    .cmp(&a.doc.date)
-                    .then_with(|| a.doc.title.cmp(&b.doc.title))
-                    .then_with(|| a.path.cmp(&b.path))
-            });
+            let mut keyed: Vec<_> = (tag.pages.iter())
+                .map(|&i| {
+                    let page = &site.pages[i];
+                    let doc = &page.doc;
+                    (Reverse(doc.date), doc.title.as_str(), page.path.as_str(), i)
+                })
+                .collect();
+            keyed.par_sort_unstable();
+            tag.pages = keyed.into_iter().map(|(.., i)| i).collect();
         }
         tags.sort_by(|a, b| {
             a.lang
