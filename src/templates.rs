@@ -363,14 +363,10 @@ impl Renderer {
                     .collect()
             })
             .collect();
-        let pairs = |values: &[Keyed<Value>]| {
-            values
-                .iter()
-                .map(|v| (v.key, v.value.clone()))
-                .collect::<Vec<_>>()
-        };
-        kept.page_refs.keep(pairs(&page_refs));
-        kept.nav_entries.keep(pairs(&nav_entries.concat()));
+        let pairs = |v: &Keyed<Value>| (v.key, v.value.clone());
+        kept.page_refs.keep(page_refs.iter().map(pairs));
+        kept.nav_entries
+            .keep(nav_entries.iter().flatten().map(pairs));
         let (section_keys, section_values): (Vec<u64>, Vec<Value>) = (0..data.site.sections.len())
             .into_par_iter()
             .map(|i| {
