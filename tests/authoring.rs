@@ -244,6 +244,28 @@ fn tag_feeds_are_atom_with_the_tags_dated_articles() {
 }
 
 #[test]
+fn feeds_keep_the_fifty_newest_articles_newest_first() {
+    // 60 articles whose file order is not their date order: article i is the `rank`-th oldest.
+    let rank = |i: usize| i * 37 % 60;
+    let mut site = TestSite::new();
+    for i in 0..60 {
+        let (month, day) = (1 + rank(i) / 28, 1 + rank(i) % 28);
+        site = site.file(
+            &format!("content/a{i:02}.md"),
+            format!("---\ntitle: A{i}\ndate: 2026-{month:02}-{day:02}\n---\n\ntext\n"),
+        );
+    }
+    site.build().ok();
+    let mut newest: Vec<usize> = (0..60).collect();
+    newest.sort_by_key(|&i| std::cmp::Reverse(rank(i)));
+    let expected: Vec<String> = newest[..50]
+        .iter()
+        .map(|i| format!("https://example.org/a{i:02}/"))
+        .collect();
+    assert_eq!(atom_entries(&site.read("public/atom.xml")), expected);
+}
+
+#[test]
 fn a_site_without_tags_has_no_tag_pages() {
     let site = TestSite::new().file("content/a.md", page("A", "text"));
     site.build().ok();
