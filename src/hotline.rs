@@ -230,8 +230,7 @@ fn next_candidate(bytes: &[u8], mut at: usize) -> Option<usize> {
             stop |= (b.wrapping_sub(b'0') < 10)
                 | (b == b'+')
                 | (b == b'(')
-                | (b == FULL_WIDTH_LEAD)
-                    & ((third == 0x88) | (third == 0x8B) | (third.wrapping_sub(0x90) < 10));
+                | (b == FULL_WIDTH_LEAD) & ends_full_width_number_start(third);
         }
         if stop && let Some(found) = (at..at + BLOCK).find(|&i| may_start_number(&bytes[i..])) {
             return Some(found);
@@ -247,10 +246,16 @@ const FULL_WIDTH_LEAD: u8 = 0xEF;
 /// Whether `bytes` starts with a character a number may start with: an ASCII digit, `+` or
 /// `(`, or their full-width forms (U+FF10 to U+FF19, U+FF0B, U+FF08).
 fn may_start_number(bytes: &[u8]) -> bool {
-    matches!(
-        bytes,
-        [b'0'..=b'9' | b'+' | b'(', ..] | [FULL_WIDTH_LEAD, 0xBC, 0x88 | 0x8B | 0x90..=0x99, ..]
-    )
+    match bytes {
+        [b'0'..=b'9' | b'+' | b'(', ..] => true,
+        [FULL_WIDTH_LEAD, 0xBC, third, ..] => ends_full_width_number_start(*third),
+        _ => false,
+    }
+}
+
+/// Whether the last byte of a full-width character (`EF BC xx`) makes it `（`, `＋` or a digit.
+fn ends_full_width_number_start(third: u8) -> bool {
+    matches!(third, 0x88 | 0x8B | 0x90..=0x99)
 }
 
 /// The characters around a possible number, folded: up to twelve before it (where

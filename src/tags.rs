@@ -136,8 +136,8 @@ impl TagPages {
             };
         }
         // Newest first, then by title and path. The keys are sorted side by side, not looked
-        // up through each page at every comparison; paths differ, so the order is total and an
-        // unstable sort gives the one result.
+        // up through each page at every comparison; the page's index last makes the order
+        // total, so an unstable sort gives the one result.
         for tag in &mut tags {
             let mut keyed: Vec<_> = (tag.pages.iter())
                 .map(|&i| {
